@@ -1,0 +1,412 @@
+"""Importing folders of Markdown articles: the one writer of imported posts.
+
+:func:`import_articles` walks the paths it is given, reads each article with
+:mod:`blog.frontmatter`, resolves its authors and tags through the
+``authors.yml`` / ``tags.yml`` files around it, and writes it in a transaction
+of its own. Every file ends with exactly one status; a failed file changes
+nothing and stops nothing else. Posts remember which file they came from and
+a fingerprint of what was imported, so re-imports find them again, write
+nothing when nothing changed, and never overwrite an editor's work unless
+``force`` is given.
+"""
+
+import logging
+import os
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from .frontmatter import ArticleError, NotAnArticle, clean_text, parse_article, too_large
+from .models import Author, Post, PostAuthor, Tag
+from .slugs import make_slug
+
+logger = logging.getLogger(__name__)
+
+CREATED, UPDATED, UNCHANGED, CONFLICT, SKIPPED, FAILED = "created", "updated", "unchanged", "conflict", "skipped", "failed"
+STATUSES = (CREATED, UPDATED, UNCHANGED, CONFLICT, SKIPPED, FAILED)
+
+ARTICLE_EXTENSIONS = (".md", ".markdown", ".mdx")
+# Jekyll's folders of posts are articles even though their names start with "_".
+IMPORTED_UNDERSCORE_FOLDERS = {"_posts", "_drafts"}
+DRAFTS_FOLDER = "_drafts"
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: str
+    slug: str | None = None
+    message: str = ""
+
+    def to_dict(self):
+        return {"path": self.path, "status": self.status, "slug": self.slug, "message": self.message}
+
+
+@dataclass
+class ImportReport:
+    files: list = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def counts(self):
+        counts = dict.fromkeys(STATUSES, 0)
+        for result in self.files:
+            counts[result.status] += 1
+        return counts
+
+    @property
+    def failed(self):
+        return self.counts[FAILED] > 0
+
+    def to_dict(self):
+        return {"files": [result.to_dict() for result in self.files], "counts": self.counts}
+
+
+@dataclass
+class Source:
+    """A file to import: where it is, and its path relative to the folder given."""
+
+    path: Path
+    rel: str
+    root: Path
+    in_drafts_folder: bool = False
+
+
+def import_articles(paths, *, dry_run=False, force=False, progress=None):
+    """Import every article under ``paths`` (files or folders) and report on each.
+
+    ``progress``, if given, is called as ``progress(done, total)`` after each file.
+    With ``dry_run`` everything is parsed, validated and checked against the
+    database exactly as a real run would, then rolled back.
+    """
+    report = ImportReport(dry_run=dry_run)
+    sources = []
+    for path in paths:
+        sources.extend(collect(Path(path), report))
+    importer = _Importer(force=force)
+    with transaction.atomic():
+        for done, source in enumerate(sources, 1):
+            report.files.append(importer.import_one(source))
+            if progress:
+                progress(done, len(sources))
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def collect(path, report):
+    """The sources under ``path``; what is skipped on the way goes in ``report``."""
+    if path.is_file():
+        return [Source(path=path, rel=path.name, root=path.parent, in_drafts_folder=path.parent.name == DRAFTS_FOLDER)]
+    root = path
+    sources = []
+    for folder, dirnames, filenames in os.walk(root, followlinks=False):
+        folder = Path(folder)
+        rel_folder = folder.relative_to(root)
+        for name in sorted(dirnames):
+            rel = (rel_folder / name).as_posix()
+            if name.startswith("."):
+                dirnames.remove(name)
+            elif (folder / name).is_symlink():
+                report.files.append(FileResult(rel + "/", SKIPPED, message="a symbolic link to a folder; not followed"))
+            elif name.startswith("_") and name not in IMPORTED_UNDERSCORE_FOLDERS:
+                dirnames.remove(name)
+                report.files.append(
+                    FileResult(
+                        rel + "/", SKIPPED,
+                        message=f"folders starting with '_' hold partials and guides, not posts; "
+                        f"to import it (a Jekyll collection, say), name it: import_articles {root / rel}",
+                    )
+                )
+        dirnames.sort()
+        in_drafts = DRAFTS_FOLDER in rel_folder.parts
+        for name in sorted(filenames):
+            file_path = folder / name
+            rel = (rel_folder / name).as_posix()
+            lower = name.lower()
+            if name.startswith(".") or not (lower.endswith(ARTICLE_EXTENSIONS) or lower.endswith(".txt")):
+                continue
+            if lower.endswith(".txt") and not _opens_with_frontmatter(file_path):
+                continue
+            if lower.split(".")[0] == "readme":
+                report.files.append(FileResult(rel, SKIPPED, message="README files describe a folder; they are not posts"))
+            elif name.startswith("_"):
+                report.files.append(
+                    FileResult(rel, SKIPPED, message="names starting with '_' are partials, not posts; import the file by naming it")
+                )
+            elif file_path.is_symlink() and not _is_inside(file_path, root):
+                report.files.append(FileResult(rel, SKIPPED, message="a symbolic link to a file outside the folder; not followed"))
+            else:
+                sources.append(Source(path=file_path, rel=rel, root=root, in_drafts_folder=in_drafts))
+    return sources
+
+
+def _opens_with_frontmatter(path):
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(8)
+    except OSError:
+        return False
+    return start.removeprefix(b"\xef\xbb\xbf").startswith((b"---", b"+++"))
+
+
+def _is_inside(path, root):
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass
+class ResolvedAuthor:
+    slug: str
+    name: str
+    profile: dict
+
+
+@dataclass
+class ResolvedTag:
+    slug: str
+    name: str
+    description: str = ""
+
+
+class _Importer:
+    """One import run: its caches of authors.yml / tags.yml and of known posts."""
+
+    def __init__(self, force):
+        self.force = force
+        self.tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        self.max_bytes = settings.TINTA_MAX_ARTICLE_BYTES
+        self.default_language = settings.TINTA_DEFAULT_LANGUAGE
+        self.now = timezone.now()
+        self.index_cache = {}
+        self.keys_seen = {}
+        # Re-imports of unchanged files are answered from this, without parsing.
+        self.known = {
+            (path, digest): slug
+            for path, digest, slug in Post.objects.exclude(import_key=None).values_list("source_path", "source_hash", "slug")
+        }
+
+    def import_one(self, source):
+        try:
+            return self._import(source)
+        except ArticleError as error:
+            return FileResult(source.rel, FAILED, message=str(error))
+        except NotAnArticle as error:
+            return FileResult(source.rel, SKIPPED, message=str(error))
+        except DatabaseError as error:
+            logger.exception("Database error importing %s", source.path)
+            return FileResult(source.rel, FAILED, message=f"the database refused the post: {error}")
+        except OSError as error:
+            return FileResult(source.rel, FAILED, message=f"the file could not be read: {error.strerror or error}")
+
+    def _import(self, source):
+        size = source.path.stat().st_size
+        if size > self.max_bytes:
+            raise too_large(size, self.max_bytes)  # before reading a huge file into memory
+        data = source.path.read_bytes()
+        article = parse_article(
+            data, source.rel, tz=self.tz, default_language=self.default_language,
+            in_drafts_folder=source.in_drafts_folder, max_bytes=self.max_bytes,
+        )
+        first = self.keys_seen.setdefault(article.import_key, source.rel)
+        if first != source.rel:
+            what = article.import_key.split(":", 1)[0]
+            raise ArticleError(f"it has the same {what} as {first}, so both would be one post; give one of them another {what}")
+        known_slug = self.known.get((source.rel, article.source_hash))
+        if known_slug is not None and not self.force:
+            return FileResult(source.rel, UNCHANGED, slug=known_slug)
+        authors = [self._resolve_author(ref, source) for ref in article.authors]
+        tags = [self._resolve_tag(name, source) for name in article.tags]
+        authors = list({author.slug: author for author in reversed(authors)}.values())[::-1]
+        tags = list({tag.slug: tag for tag in reversed(tags)}.values())[::-1]
+        with transaction.atomic():
+            return self._write(article, authors, tags)
+
+    def _write(self, article, authors, tags):
+        post = Post.objects.select_for_update().filter(import_key=article.import_key).first()
+        created = post is None
+        if created:
+            post = Post(import_key=article.import_key)
+        elif post.source_hash == article.source_hash and not self.force:
+            return FileResult(article.path, UNCHANGED, slug=post.slug)
+
+        current = None if created else post.fingerprint()
+        edited = not created and current != post.import_hash
+        if article.slug:
+            self._check_slug_free(article.slug, post)
+            post.slug = article.slug
+        elif created:
+            post.slug = self._unique_slug(make_slug(article.title) or "post", article.language)
+        post.title = article.title
+        post.description = article.description
+        post.body = article.body
+        post.status = Post.Status.DRAFT if article.is_draft else Post.Status.PUBLISHED
+        post.publish_date = article.publish_date or (post.publish_date if not created else self.now)
+        post.updated_date = article.updated_date
+        post.language = article.language
+        post.cover_image = article.cover_image
+        post.extra_frontmatter = article.extra
+        post.source_path = article.path
+        post.source_hash = article.source_hash
+        tag_slugs = sorted(tag.slug for tag in tags)
+        author_slugs = [author.slug for author in authors]
+        new = post.fingerprint(tag_slugs=tag_slugs, author_slugs=author_slugs)
+
+        if not created and new == current:
+            # Same content (a whitespace change in the file, say): remember the
+            # file's new hash so the next run takes the fast path.
+            Post.objects.filter(pk=post.pk).update(source_hash=article.source_hash, source_path=article.path, import_hash=new)
+            return FileResult(article.path, UNCHANGED, slug=post.slug)
+        if edited and not self.force:
+            return FileResult(
+                article.path, CONFLICT, slug=Post.objects.filter(pk=post.pk).values_list("slug", flat=True).first(),
+                message="the post was edited since it was last imported and its file changed too; "
+                "the editor's version was kept. Re-run with --force to replace it with the file",
+            )
+        post.import_hash = new
+        post.imported_at = self.now
+        post.save()
+        post.tags.set([self._tag(tag) for tag in tags], clear=True)
+        PostAuthor.objects.filter(post=post).delete()
+        PostAuthor.objects.bulk_create(
+            PostAuthor(post=post, author=self._author(author), order=order) for order, author in enumerate(authors)
+        )
+        return FileResult(article.path, CREATED if created else UPDATED, slug=post.slug)
+
+    def _check_slug_free(self, slug, post):
+        other = Post.objects.filter(slug=slug).exclude(pk=post.pk).first()
+        if other:
+            where = f" (from {other.source_path})" if other.source_path else ""
+            raise ArticleError(
+                f"field 'slug': {slug!r} is already the slug of the post {other.title!r}{where}; give this article another slug"
+            )
+
+    def _unique_slug(self, base, language):
+        """``base``, else ``base-<language>``, else ``base-2``, ``base-3``…
+
+        Files are imported in sorted order, so the same files get the same
+        slugs on every fresh import.
+        """
+        candidates = [base, f"{base}-{make_slug(language)}"] if language else [base]
+        for candidate in candidates:
+            if not Post.objects.filter(slug=candidate).exists():
+                return candidate
+        number = 2
+        while Post.objects.filter(slug=f"{base}-{number}").exists():
+            number += 1
+        return f"{base}-{number}"
+
+    # -- authors and tags -------------------------------------------------
+
+    def _resolve_author(self, ref, source):
+        entry = self._lookup("authors.yml", ref.key, source)
+        profile = {**(entry if isinstance(entry, dict) else {}), **ref.profile}
+        name = clean_text(str(profile.get("name") or (entry if isinstance(entry, str) else "") or ref.key))
+        slug = make_slug(name) or make_slug(ref.key)
+        if not slug:
+            raise ArticleError(f"field 'authors': {ref.key!r} gives no usable name; write the author's name")
+        return ResolvedAuthor(slug=slug, name=name[:200], profile=profile)
+
+    def _resolve_tag(self, name, source):
+        entry = self._lookup("tags.yml", name, source)
+        if isinstance(entry, dict):
+            label = clean_text(str(entry.get("label") or name))
+            description = clean_text(str(entry.get("description") or ""))
+        else:
+            label, description = (clean_text(entry) if isinstance(entry, str) and entry else name), ""
+        slug = make_slug(label, max_length=100)
+        if not slug:
+            raise ArticleError(f"field 'tags': {name!r} gives no usable tag name; use letters or digits")
+        return ResolvedTag(slug=slug, name=label[:100], description=description)
+
+    def _lookup(self, filename, key, source):
+        """The entry for ``key`` in the nearest ``filename`` from the article's
+        folder up to the folder given, matching keys by slug."""
+        folder = source.path.parent
+        wanted = make_slug(key)
+        while True:
+            index = self._index(folder / filename)
+            if wanted in index:
+                return index[wanted]
+            if folder == source.root or folder == folder.parent or source.root not in folder.parents:
+                return None
+            folder = folder.parent
+
+    def _index(self, path):
+        if path not in self.index_cache:
+            self.index_cache[path] = _load_index(path)
+        return self.index_cache[path]
+
+    def _author(self, resolved):
+        profile = resolved.profile
+        values = {
+            "role": _first(profile, "title", "role", "job_title")[:300],
+            "bio": _first(profile, "bio", "description", "about"),
+            "url": _first(profile, "url", "website", "homepage")[:500],
+            "avatar_url": _first(profile, "image_url", "avatar", "avatar_url", "image")[:500],
+        }
+        socials = profile.get("socials") if isinstance(profile.get("socials"), dict) else {}
+        author = Author.objects.filter(slug=resolved.slug).first()
+        if author is None:
+            return Author.objects.create(slug=resolved.slug, name=resolved.name, socials=socials, **values)
+        # Fill what is empty; an editor's profile is never overwritten.
+        changed = [name for name, value in values.items() if value and not getattr(author, name)]
+        for name in changed:
+            setattr(author, name, values[name])
+        if socials and not author.socials:
+            author.socials = socials
+            changed.append("socials")
+        if changed:
+            author.save(update_fields=changed)
+        return author
+
+    def _tag(self, resolved):
+        tag = Tag.objects.filter(slug=resolved.slug).first() or Tag.objects.filter(name__iexact=resolved.name).first()
+        if tag is None:
+            return Tag.objects.create(slug=resolved.slug, name=resolved.name, description=resolved.description)
+        if resolved.description and not tag.description:
+            tag.description = resolved.description
+            tag.save(update_fields=["description"])
+        return tag
+
+
+def _first(profile, *keys):
+    for key in keys:
+        value = profile.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
+def _load_index(path):
+    """An authors.yml or tags.yml as {slug of key: entry}; {} when there is none."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as error:
+        raise ArticleError(f"{path} could not be read ({error}); fix or remove it")
+    try:
+        data = yaml.load(text, Loader=yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" on line {mark.line + 1}" if mark else ""
+        raise ArticleError(f"{path} is not valid YAML{where}: {getattr(error, 'problem', error)}; fix it")
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ArticleError(f"{path} must map keys to entries (key: {{name: ...}}), not hold a {type(data).__name__}")
+    index = {}
+    for key, entry in data.items():
+        if isinstance(entry, dict):
+            entry = {str(k).lower(): v for k, v in entry.items()}
+        index.setdefault(make_slug(str(key)), entry)
+    return index

@@ -1,0 +1,63 @@
+"""`manage.py import_articles`: a thin shell over :func:`blog.importer.import_articles`."""
+
+import json
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from blog.importer import UNCHANGED, import_articles
+
+PROGRESS_THRESHOLD = 50
+
+
+class Command(BaseCommand):
+    help = "Import Markdown articles with YAML frontmatter from files or folders (default: fixtures/articles)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="*", metavar="PATH", help="A Markdown file, or a folder searched recursively.")
+        parser.add_argument("--dry-run", action="store_true", help="Parse and validate everything; write nothing.")
+        parser.add_argument("--force", action="store_true", help="Overwrite posts edited since their last import.")
+        parser.add_argument("--format", choices=["text", "json"], default="text", help="Report format (default: text).")
+
+    def handle(self, *args, paths, dry_run, force, format, **options):
+        paths = [Path(path) for path in paths] or [Path(settings.TINTA_DEFAULT_IMPORT_PATH)]
+        missing = [str(path) for path in paths if not path.exists()]
+        if missing:
+            raise CommandError(f"no such file or folder: {', '.join(missing)}", returncode=2)
+
+        progress = self._progress if format == "text" and sys.stderr.isatty() else None
+        report = import_articles(paths, dry_run=dry_run, force=force, progress=progress)
+
+        if format == "json":
+            self.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False))
+        else:
+            self._write_text(report)
+        failed = report.counts["failed"]
+        if failed:
+            raise CommandError(f"{failed} file{'s' if failed != 1 else ''} failed to import", returncode=1)
+
+    def _progress(self, done, total):
+        if total > PROGRESS_THRESHOLD:
+            end = "\n" if done == total else ""
+            self.stderr.write(f"\rimporting {done}/{total} files…", ending=end)
+            self.stderr.flush()
+
+    def _write_text(self, report):
+        styles = {"created": self.style.SUCCESS, "updated": self.style.SUCCESS, "conflict": self.style.WARNING,
+                  "skipped": self.style.NOTICE, "failed": self.style.ERROR}
+        for result in report.files:
+            if result.status == UNCHANGED:
+                continue
+            line = f"{result.status:<9} {result.path}"
+            if result.slug:
+                line += f" → {result.slug}"
+            if result.message:
+                line += f": {result.message}"
+            self.stdout.write(styles[result.status](line))
+        counts = report.counts
+        summary = ", ".join(f"{counts[status]} {status}" for status in counts)
+        total = len(report.files)
+        suffix = " (dry run: nothing was written)" if report.dry_run else ""
+        self.stdout.write(f"{total} file{'s' if total != 1 else ''}: {summary}{suffix}")

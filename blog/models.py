@@ -1,0 +1,239 @@
+"""Tinta's data: authors, tags and posts.
+
+"Published" is defined once, in :meth:`PostQuerySet.published`; the default
+manager stays unfiltered so the admin and the importer see every post. A post
+stores its Markdown source beside the sanitised HTML and plain-text excerpt
+rendered from it on save, so no page ever renders Markdown per request.
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from .rendering import render
+from .slugs import make_slug
+
+
+class Author(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True, allow_unicode=True,
+        help_text=_("Used in the author's URL. Authors are matched by it on import: “Charlytoc” and “charlytoc” are one."),
+    )
+    role = models.CharField(_("role"), max_length=300, blank=True, help_text=_("A short line such as “Product Manager”."))
+    bio = models.TextField(_("bio"), blank=True)
+    url = models.URLField(_("website"), max_length=500, blank=True)
+    avatar_url = models.CharField(_("avatar URL"), max_length=500, blank=True)
+    socials = models.JSONField(_("social profiles"), default=dict, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("staff user"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="author",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = make_slug(self.name) or "author"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("blog:author", kwargs={"slug": self.slug})
+
+
+class Tag(TagBase):
+    """A taggit tag with a description; one tag per slug (see :func:`make_slug`)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("Shown on the tag's page."))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def slugify(self, tag, i=None):
+        slug = make_slug(tag, max_length=90) or "tag"
+        return f"{slug}-{i}" if i is not None else slug
+
+    def get_absolute_url(self):
+        return reverse("blog:tag", kwargs={"slug": self.slug})
+
+
+class TaggedPost(TaggedItemBase):
+    content_object = models.ForeignKey("Post", on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_posts")
+
+    class Meta:
+        unique_together = [("content_object", "tag")]
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of public: published status, publish date not in the future."""
+        return self.filter(status=Post.Status.PUBLISHED, publish_date__lte=timezone.now())
+
+    def tagged(self, tag):
+        return self.filter(tags=tag)
+
+    def by_author(self, author):
+        return self.filter(authors=author)
+
+    def with_related(self):
+        """Everything a list of posts shows, in a fixed number of queries."""
+        return self.prefetch_related("tags", models.Prefetch("post_authors", PostAuthor.objects.select_related("author")))
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=500)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True, help_text=_("The post's URL segment."))
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("One or two sentences, shown in lists and search results.")
+    )
+    body = models.TextField(_("body (Markdown)"), blank=True)
+    body_html = models.TextField(_("rendered body"), blank=True, editable=False)
+    excerpt = models.TextField(_("excerpt"), blank=True, editable=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    publish_date = models.DateTimeField(
+        _("publish date"), default=timezone.now, db_index=True,
+        help_text=_("A date in the future schedules the post: it becomes public then."),
+    )
+    updated_date = models.DateTimeField(
+        _("updated date"), null=True, blank=True, help_text=_("When the article itself says it was last updated.")
+    )
+    language = models.CharField(_("language"), max_length=20, default="en", help_text=_("A language code such as “en” or “es”."))
+    cover_image = models.CharField(_("cover image"), max_length=500, blank=True, help_text=_("URL of the image shown with the post."))
+    authors = models.ManyToManyField(Author, through="PostAuthor", related_name="posts", blank=True, verbose_name=_("authors"))
+    tags = TaggableManager(through=TaggedPost, blank=True, verbose_name=_("tags"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modified"), auto_now=True)
+
+    # Import provenance.
+    import_key = models.CharField(
+        _("import key"), max_length=500, unique=True, null=True, blank=True, editable=False,
+        help_text=_("How re-imports find this post: its frontmatter slug or id, or its file's path."),
+    )
+    source_path = models.CharField(_("source file"), max_length=1000, blank=True, editable=False)
+    source_hash = models.CharField(_("source file hash"), max_length=64, blank=True, editable=False)
+    import_hash = models.CharField(
+        _("imported content hash"), max_length=64, blank=True, editable=False,
+        help_text=_("Fingerprint of the post as last imported; a different fingerprint now means an editor changed it."),
+    )
+    imported_at = models.DateTimeField(_("last imported"), null=True, blank=True, editable=False)
+    extra_frontmatter = models.JSONField(
+        _("other frontmatter"), default=dict, blank=True, help_text=_("Frontmatter keys Tinta does not use, kept for export.")
+    )
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_date", "-id"]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        indexes = [models.Index(fields=["status", "publish_date"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            old_slug = Post.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+        else:
+            old_slug = None
+        rendered = render(self.body)
+        self.body_html = rendered.html
+        self.excerpt = rendered.excerpt
+        super().save(*args, **kwargs)
+        if old_slug and old_slug != self.slug:
+            PostRedirect.objects.update_or_create(old_slug=old_slug, defaults={"post": self})
+        PostRedirect.objects.filter(old_slug=self.slug).delete()
+
+    def get_absolute_url(self):
+        return reverse("blog:post", kwargs={"slug": self.slug})
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.publish_date > timezone.now()
+
+    @property
+    def ordered_authors(self):
+        """Authors in byline order; uses the prefetch from :meth:`PostQuerySet.with_related`."""
+        return [link.author for link in self.post_authors.all()]
+
+    def fingerprint(self, tag_slugs=None, author_slugs=None):
+        """A hash of everything an import writes, as the post stands now.
+
+        The importer stores it after writing; when it differs later, someone
+        changed the post outside the importer and the next import must not
+        overwrite that work without ``--force``. The importer passes the tags
+        and authors it is about to write; otherwise they are read from the
+        database.
+        """
+        if tag_slugs is None:
+            tag_slugs = sorted(self.tags.values_list("slug", flat=True)) if self.pk else []
+        if author_slugs is None:
+            author_slugs = list(self.post_authors.values_list("author__slug", flat=True)) if self.pk else []
+        state = {
+            "title": self.title,
+            "slug": self.slug,
+            "description": self.description,
+            "body": self.body,
+            "status": self.status,
+            "publish_date": self.publish_date.isoformat() if self.publish_date else None,
+            "updated_date": self.updated_date.isoformat() if self.updated_date else None,
+            "language": self.language,
+            "cover_image": self.cover_image,
+            "tags": sorted(tag_slugs),
+            "authors": list(author_slugs),
+            "extra": self.extra_frontmatter,
+        }
+        return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class PostAuthor(models.Model):
+    """An author's place in a post's byline."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="post_authors")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="post_links")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        unique_together = [("post", "author")]
+        verbose_name = _("post author")
+        verbose_name_plural = _("post authors")
+
+    def __str__(self):
+        return f"{self.author} on {self.post}"
+
+
+class PostRedirect(models.Model):
+    """An old slug of a post, answered with a permanent redirect."""
+
+    old_slug = models.SlugField(_("old slug"), max_length=200, unique=True, allow_unicode=True)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="redirects")
+
+    class Meta:
+        verbose_name = _("post redirect")
+        verbose_name_plural = _("post redirects")
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.post.slug}"
