@@ -206,6 +206,9 @@ class _Importer:
             return FileResult(source.rel, FAILED, message=f"the database refused the post: {error}")
         except OSError as error:
             return FileResult(source.rel, FAILED, message=f"the file could not be read: {error.strerror or error}")
+        except Exception as error:  # noqa: BLE001 - one file's surprise must not stop the others
+            logger.exception("Unexpected error importing %s", source.path)
+            return FileResult(source.rel, FAILED, message=f"unexpected error ({type(error).__name__}: {error}); this is a bug in Tinta")
 
     def _import(self, source):
         size = source.path.stat().st_size

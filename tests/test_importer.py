@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import os
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -688,3 +689,40 @@ def test_import_real_world_file_shapes(write, tmp_path, run_import):
     assert run.counts == {"created": 4, "updated": 0, "unchanged": 0, "conflict": 0, "skipped": 0, "failed": 0}
     assert sorted(Post.objects.values_list("title", flat=True)) == ["BOM", "CRLF", "No Frontmatter", "Spaces"]
     assert "After a rule." in Post.objects.get(title="Spaces").body
+
+
+class TerminalStream(StringIO):
+    def isatty(self):
+        return True
+
+
+def test_import_over_50_files_shows_progress_on_a_terminal(write, tmp_path):
+    for number in range(51):
+        write(f"post-{number:02}.md", POST.format(title=f"Post {number}"))
+    terminal, pipe = TerminalStream(), StringIO()
+
+    call_command("import_articles", str(tmp_path), stdout=StringIO(), stderr=terminal)
+    call_command("import_articles", str(tmp_path), stdout=StringIO(), stderr=pipe)
+
+    assert "51/51" in terminal.getvalue()
+    assert pipe.getvalue() == ""
+
+
+def test_import_unexpected_error_fails_that_file_only(write, tmp_path, run_import, monkeypatch):
+    write("a.md", POST.format(title="A"))
+    write("b.md", POST.format(title="B"))
+    original = Post.save
+
+    def save(self, *args, **kwargs):
+        if self.title == "A":
+            raise RuntimeError("boom")
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Post, "save", save)
+
+    run = run_import(tmp_path)
+
+    assert run.file("a.md")["status"] == "failed"
+    assert "RuntimeError: boom" in run.file("a.md")["message"]
+    assert run.file("b.md")["status"] == "created"
+    assert list(Post.objects.values_list("title", flat=True)) == ["B"]

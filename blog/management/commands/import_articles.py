@@ -1,7 +1,6 @@
 """`manage.py import_articles`: a thin shell over :func:`blog.importer.import_articles`."""
 
 import json
-import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -27,7 +26,7 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"no such file or folder: {', '.join(missing)}", returncode=2)
 
-        progress = self._progress if format == "text" and sys.stderr.isatty() else None
+        progress = self._progress if self.stderr.isatty() else None
         report = import_articles(paths, dry_run=dry_run, force=force, progress=progress)
 
         if format == "json":
