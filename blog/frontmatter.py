@@ -55,6 +55,8 @@ _YAML_OPEN = re.compile(r"---[ \t]*\n")
 _YAML_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _TOML_OPEN = re.compile(r"\+\+\+[ \t]*\n")
 _TOML_CLOSE = re.compile(r"^\+\+\+[ \t]*$", re.MULTILINE)
+_PELICAN_TITLE = re.compile(r"^title:[ \t]*\S", re.IGNORECASE)
+_PELICAN_LINE = re.compile(r"^([A-Za-z][\w-]*):[ \t]*(.*)$")
 _COMMENT = re.compile(r"<!--.*?(-->|\Z)", re.DOTALL)
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 _ATX_HEADING = re.compile(r"^[ ]{0,3}(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
@@ -237,7 +239,7 @@ def split_frontmatter(text):
         if start:
             break
     else:
-        return {}, {}, {}, text
+        return _split_pelican(text) or ({}, {}, {}, text)
     end = closer.search(text, start.end())
     if end is None:
         delimiter = "---" if kind == "YAML" else "+++"
@@ -249,6 +251,28 @@ def split_frontmatter(text):
         typed = raw = _load_toml(source)
     originals = {str(key).strip().lower(): str(key).strip() for key in typed}
     return _lowercase_keys(typed), _lowercase_keys(raw), originals, text[end.end() + 1 :]
+
+
+def _split_pelican(text):
+    """Pelican's Markdown metadata: `Key: value` lines opening with `Title:`,
+    ended by a blank line, with no delimiters. Every value is text."""
+    lines = text.split("\n")
+    if not _PELICAN_TITLE.match(lines[0]):
+        return None
+    end = next((index for index, line in enumerate(lines) if not line.strip()), len(lines))
+    meta = {}
+    for line in lines[:end]:
+        match = _PELICAN_LINE.match(line)
+        if match:
+            key = match.group(1)
+            meta[key] = match.group(2).strip()
+        elif line[:1] in (" ", "\t"):
+            meta[key] += " " + line.strip()  # a value continued on an indented line
+        else:
+            return None  # not a metadata block after all
+    originals = {key.lower(): key for key in meta}
+    meta = _lowercase_keys(meta)
+    return meta, meta, originals, "\n".join(lines[end + 1 :])
 
 
 def _load_yaml(source):
@@ -463,8 +487,12 @@ def parse_tags(value):
     items = value if isinstance(value, list) else [value]
     names, seen = [], set()
     for item in items:
-        if isinstance(item, (dict, list)):
-            raise ArticleError(f"field 'tags' holds a {_kind(item)}; each tag must be plain text")
+        if isinstance(item, dict):  # Docusaurus: {label: Kubernetes, permalink: /k8s}
+            item = {str(k).lower(): v for k, v in item.items()}.get("label") or item.get("name")
+            if not isinstance(item, str):
+                raise ArticleError("field 'tags' holds a mapping without a 'label'; write each tag as plain text")
+        if isinstance(item, list):
+            raise ArticleError("field 'tags' holds a nested list; write each tag as plain text")
         for name in _TAG_SPLIT.split(str(item)):
             name = clean_text(name)
             if not name:

@@ -573,3 +573,55 @@ def test_parse_article_gives_identical_articles_for_identical_bytes():
     data = b"---\ntitle: Same\ndate: 2024-05-21\ntags: [a, b]\nauthor: Ana\nextra_key: 1\n---\nBody\n"
 
     assert parse(data, "a/post.md") == parse(data, "a/post.md")
+
+
+# Other frontmatter dialects
+
+
+def test_parse_article_reads_docusaurus_tag_objects_by_label():
+    post = article("title: T\ntags:\n  - label: Kubernetes\n    permalink: /k8s\n  - plain")
+
+    assert post.tags == ["Kubernetes", "plain"]
+
+
+def test_parse_article_refuses_a_tag_object_without_label():
+    message = error_of("---\ntitle: T\ntags:\n  - permalink: /k8s\n---\nBody\n")
+
+    assert "'tags'" in message and "label" in message
+
+
+def test_parse_article_reads_hugo_toml_frontmatter():
+    post = parse("+++\ntitle = 'Hugo post'\ndate = 2024-01-02T03:04:05Z\ntags = ['a', 'b']\ndraft = true\n+++\nBody\n")
+
+    assert (post.title, post.tags, post.is_draft) == ("Hugo post", ["a", "b"], True)
+    assert post.publish_date == dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+
+
+def test_parse_article_names_broken_toml():
+    message = error_of("+++\ntitle = 'unclosed\n+++\nBody\n")
+
+    assert "TOML" in message
+
+
+def test_parse_article_reads_pelican_metadata_lines():
+    post = parse(
+        "Title: My super title\nDate: 2010-12-03 10:20\nModified: 2010-12-05 19:30\nCategory: Python\n"
+        "Tags: pelican, publishing\nSlug: my-super-post\nAuthors: Alexis Métaireau, Conan Doyle\n"
+        "Summary: Short version\n  for index and feeds\nStatus: draft\n\nThe content.\n"
+    )
+
+    assert (post.title, post.slug, post.description) == ("My super title", "my-super-post", "Short version for index and feeds")
+    assert post.publish_date == dt.datetime(2010, 12, 3, 10, 20, tzinfo=UTC)
+    assert post.updated_date == dt.datetime(2010, 12, 5, 19, 30, tzinfo=UTC)
+    assert post.tags == ["pelican", "publishing"]
+    assert [ref.key for ref in post.authors] == ["Alexis Métaireau", "Conan Doyle"]
+    assert post.is_draft is True
+    assert post.extra == {"Category": "Python"}
+    assert post.body == "The content."
+
+
+def test_parse_article_does_not_take_ordinary_text_for_pelican_metadata():
+    post = parse("Note: this line is prose.\nTitle: not metadata either\n\nBody.\n", path="note.md")
+
+    assert post.title == "Note"
+    assert post.body.startswith("Note: this line is prose.")

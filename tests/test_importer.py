@@ -726,3 +726,45 @@ def test_import_unexpected_error_fails_that_file_only(write, tmp_path, run_impor
     assert "RuntimeError: boom" in run.file("a.md")["message"]
     assert run.file("b.md")["status"] == "created"
     assert list(Post.objects.values_list("title", flat=True)) == ["B"]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("date: 2024-05-21", dt.datetime(2024, 5, 21, tzinfo=dt.UTC)),
+        ("date: 2024-05-21 10:30:00", dt.datetime(2024, 5, 21, 10, 30, tzinfo=dt.UTC)),
+        ("date: 2024-05-21T10:30:00+02:00", dt.datetime(2024, 5, 21, 8, 30, tzinfo=dt.UTC)),
+        ('date: "2024-05-21T10:30:00Z"', dt.datetime(2024, 5, 21, 10, 30, tzinfo=dt.UTC)),
+        ('date: "Tue, 21 May 2024 10:30:00 +0100"', dt.datetime(2024, 5, 21, 9, 30, tzinfo=dt.UTC)),
+        ("publishDate: 2024-05-21", dt.datetime(2024, 5, 21, tzinfo=dt.UTC)),
+        ('date: ""', dt.datetime(2023, 1, 9, tzinfo=dt.UTC)),  # empty: the file name's date
+    ],
+)
+def test_import_date_forms(write, tmp_path, run_import, line, expected):
+    write("2023-01-09-post.md", f"---\ntitle: P\n{line}\n---\nText.\n")
+
+    run_import(tmp_path)
+
+    assert Post.objects.get().publish_date == expected
+
+
+@pytest.mark.parametrize(
+    "tags",
+    ['tags: ["Django", "Open Source"]', "tags: django, open-source", "tags: Django; open source", "tag: [django, OPEN SOURCE]",
+     "tags:\n  - django\n  - label: Open Source\n    permalink: /oss"],
+)
+def test_import_tag_shapes(write, tmp_path, run_import, tags):
+    write("a.md", f"---\ntitle: A\n{tags}\n---\nText.\n")
+
+    run_import(tmp_path)
+
+    assert sorted(Post.objects.get().tags.values_list("slug", flat=True)) == ["django", "open-source"]
+
+
+def test_import_reads_pelican_and_hugo_files(write, tmp_path, run_import):
+    write("pelican.md", "Title: Pelican post\nDate: 2010-12-03 10:20\nTags: a, b\nAuthor: Alexis\n\nBody.\n")
+    write("hugo.md", "+++\ntitle = 'Hugo post'\ntags = ['b']\n+++\nBody.\n")
+
+    assert run_import(tmp_path).counts["created"] == 2
+    assert Post.objects.get(title="Pelican post").tags.count() == 2
+    assert [a.name for a in Post.objects.get(title="Pelican post").ordered_authors] == ["Alexis"]
