@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import yaml
 from django.conf.locale import LANG_INFO
+from frontmatter.default_handlers import BaseHandler, YAMLHandler
 
 from .slugs import make_slug
 
@@ -51,10 +52,6 @@ PUBLISHED_STATUSES = {"published", "publish", "public", "live"}
 MAX_TAG_LENGTH = 100
 MAX_TITLE_LENGTH = 500
 
-_YAML_OPEN = re.compile(r"---[ \t]*\n")
-_YAML_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
-_TOML_OPEN = re.compile(r"\+\+\+[ \t]*\n")
-_TOML_CLOSE = re.compile(r"^\+\+\+[ \t]*$", re.MULTILINE)
 _PELICAN_TITLE = re.compile(r"^title:[ \t]*\S", re.IGNORECASE)
 _PELICAN_LINE = re.compile(r"^([A-Za-z][\w-]*):[ \t]*(.*)$")
 _COMMENT = re.compile(r"<!--.*?(-->|\Z)", re.DOTALL)
@@ -72,6 +69,24 @@ class ArticleError(Exception):
 
 class NotAnArticle(Exception):
     """The file holds no article (empty, only comments); the message says why."""
+
+
+class _YAMLHandler(YAMLHandler):
+    # Exactly three dashes (`----` is a Markdown rule); YAML's `...` also ends it.
+    FM_BOUNDARY = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+    def detect(self, text):
+        return text.startswith("---") and super().detect(text)
+
+
+class _TOMLHandler(BaseHandler):
+    """Hugo's `+++` frontmatter, read with the standard library's tomllib."""
+
+    FM_BOUNDARY = re.compile(r"^\+\+\+[ \t]*$", re.MULTILINE)
+    START_DELIMITER = END_DELIMITER = "+++"
+
+
+_HANDLERS = (_YAMLHandler(), _TOMLHandler())
 
 
 class _TypedLoader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):
@@ -234,23 +249,19 @@ def split_frontmatter(text):
     keys as the file spelled them. A file without frontmatter gives empty
     dicts. Line numbers in errors count from the first line of the file.
     """
-    for opener, closer, kind in ((_YAML_OPEN, _YAML_CLOSE, "YAML"), (_TOML_OPEN, _TOML_CLOSE, "TOML")):  # noqa: B007
-        start = opener.match(text)
-        if start:
-            break
-    else:
+    handler = next((handler for handler in _HANDLERS if handler.detect(text)), None)
+    if handler is None:
         return _split_pelican(text) or ({}, {}, {}, text)
-    end = closer.search(text, start.end())
-    if end is None:
-        delimiter = "---" if kind == "YAML" else "+++"
-        raise ArticleError(f"the frontmatter opened on line 1 is never closed; add a line with {delimiter} after it")
-    source = text[start.end() : end.start()]
-    if kind == "YAML":
+    try:
+        source, body = handler.split(text)
+    except ValueError:
+        raise ArticleError(f"the frontmatter opened on line 1 is never closed; add a line with {handler.END_DELIMITER} after it")
+    if isinstance(handler, YAMLHandler):
         typed, raw = _load_yaml(source)
     else:
         typed = raw = _load_toml(source)
     originals = {str(key).strip().lower(): str(key).strip() for key in typed}
-    return _lowercase_keys(typed), _lowercase_keys(raw), originals, text[end.end() + 1 :]
+    return _lowercase_keys(typed), _lowercase_keys(raw), originals, body.removeprefix("\n")
 
 
 def _split_pelican(text):
@@ -302,8 +313,9 @@ def _yaml_line(error):
     context = getattr(error, "context", None) or ""
     unclosed = "quoted scalar" in context or "flow" in context
     mark = (getattr(error, "context_mark", None) if unclosed else None) or getattr(error, "problem_mark", None)
-    # +2: marks count from 0, and the frontmatter starts after the '---' line.
-    return mark.line + 2 if mark else "?"
+    # The frontmatter text starts at the end of the opening '---' line, and
+    # marks count from 0: mark line 1 is the file's line 2.
+    return mark.line + 1 if mark else "?"
 
 
 def _load_toml(source):
