@@ -185,7 +185,9 @@ class _Importer:
         self.tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
         self.max_bytes = settings.TINTA_MAX_ARTICLE_BYTES
         self.default_language = settings.TINTA_DEFAULT_LANGUAGE
-        self.now = timezone.now()
+        # Whole seconds: the admin's date widgets drop microseconds, and a save
+        # that changed nothing must not look like an edit.
+        self.now = timezone.now().replace(microsecond=0)
         self.index_cache = {}
         self.keys_seen = {}
         # Re-imports of unchanged files are answered from this, without parsing.

@@ -158,6 +158,9 @@ class Post(models.Model):
             old_slug = Post.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
         else:
             old_slug = None
+        # Browsers submit textareas with CRLF; a save that changed nothing
+        # must leave the body (and so the import fingerprint) as it was.
+        self.body = self.body.replace("\r\n", "\n")
         rendered = render(self.body)
         self.body_html = rendered.html
         self.excerpt = rendered.excerpt
