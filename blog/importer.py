@@ -10,6 +10,7 @@ nothing when nothing changed, and never overwrite an editor's work unless
 ``force`` is given.
 """
 
+import contextlib
 import logging
 import os
 import zoneinfo
@@ -89,7 +90,9 @@ def import_articles(paths, *, dry_run=False, force=False, progress=None):
     for path in paths:
         sources.extend(collect(Path(path), report))
     importer = _Importer(force=force)
-    with transaction.atomic():
+    # Each file commits on its own; a dry run wraps them all in one
+    # transaction that is rolled back, so later files still see earlier ones.
+    with transaction.atomic() if dry_run else contextlib.nullcontext():
         for done, source in enumerate(sources, 1):
             report.files.append(importer.import_one(source))
             if progress:

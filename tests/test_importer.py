@@ -768,3 +768,21 @@ def test_import_reads_pelican_and_hugo_files(write, tmp_path, run_import):
     assert run_import(tmp_path).counts["created"] == 2
     assert Post.objects.get(title="Pelican post").tags.count() == 2
     assert [a.name for a in Post.objects.get(title="Pelican post").ordered_authors] == ["Alexis"]
+
+
+def test_import_commits_each_file_on_its_own(write, tmp_path, monkeypatch):
+    write("a.md", POST.format(title="A"))
+    write("b.md", POST.format(title="B"))
+    original = Post.save
+
+    def save(self, *args, **kwargs):
+        if self.title == "B":
+            raise KeyboardInterrupt  # the operator presses Ctrl-C during the second file
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Post, "save", save)
+
+    with pytest.raises(KeyboardInterrupt):
+        call_command("import_articles", str(tmp_path), stdout=StringIO())
+
+    assert list(Post.objects.values_list("title", flat=True)) == ["A"]
