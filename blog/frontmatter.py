@@ -125,6 +125,7 @@ class Article:
     publish_date: dt.datetime | None  # None: take it from the file name or the first import
     updated_date: dt.datetime | None
     language: str
+    translation_key: str  # the path with its language taken out: translations share it
     cover_image: str
     tags: list
     authors: list
@@ -182,6 +183,7 @@ def parse_article(data, path, *, tz=dt.UTC, default_language="en", in_drafts_fol
         elif status not in PUBLISHED_STATUSES:
             raise ArticleError(f"field 'status' is {status!r}; use 'draft' or 'published'")
 
+    language = _language(fields.get("language"), path, default_language)
     publish_date = parse_date(fields.get("date"), "date", tz)
     if publish_date is None:
         publish_date = date_from_path(path, tz)
@@ -197,7 +199,8 @@ def parse_article(data, path, *, tz=dt.UTC, default_language="en", in_drafts_fol
         is_draft=is_draft,
         publish_date=publish_date,
         updated_date=parse_date(fields.get("updated"), "updated", tz),
-        language=_language(fields.get("language"), path, default_language),
+        language=language,
+        translation_key=translation_key(path, language),
         cover_image=_image(fields.get("image")),
         tags=parse_tags(fields.get("tags")),
         authors=parse_authors(fields.get("authors"), {k: meta.pop(k) for k in LEGACY_AUTHOR_KEYS if k in meta}, extra),
@@ -482,6 +485,15 @@ def language_from_path(path):
         if folder in LANG_INFO:
             return folder
     return ""
+
+
+def translation_key(path, language):
+    """`post.es.md` and `post.md`, or `es/post.md` and `post.md`, are one article:
+    the path without the language as a file suffix or a folder."""
+    parts = path.split("/")
+    folders = [part for part in parts[:-1] if part.lower() != language]
+    name = re.sub(rf"\.{re.escape(language)}(?=\.[^.]+$)", "", parts[-1], flags=re.IGNORECASE)
+    return "/".join([*folders, name])
 
 
 def _image(value):

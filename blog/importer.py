@@ -260,6 +260,7 @@ class _Importer:
         post.publish_date = article.publish_date or (post.publish_date if not created else self.now)
         post.updated_date = article.updated_date
         post.language = article.language
+        post.translation_key = article.translation_key
         post.cover_image = article.cover_image
         post.extra_frontmatter = article.extra
         post.source_path = article.path

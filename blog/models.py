@@ -10,6 +10,8 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +23,31 @@ from .rendering import render
 from .slugs import make_slug
 
 
-class Author(models.Model):
+class SlugHistoryMixin:
+    """Leaves a permanent redirect behind when an object's slug changes.
+
+    Post, Tag and Author URLs are their slugs; a rename in the admin or an
+    import must not break links people already shared.
+    """
+
+    redirect_kind = ""
+
+    def save(self, *args, **kwargs):
+        old_slug = type(self).objects.filter(pk=self.pk).values_list("slug", flat=True).first() if self.pk else None
+        super().save(*args, **kwargs)
+        if old_slug and old_slug != self.slug:
+            SlugRedirect.objects.update_or_create(kind=self.redirect_kind, old_slug=old_slug, defaults={"target_id": self.pk})
+        if old_slug != self.slug:
+            SlugRedirect.objects.filter(kind=self.redirect_kind, old_slug=self.slug).delete()
+
+    @classmethod
+    def redirect_for(cls, old_slug):
+        """The object that used to answer at ``old_slug``, or None."""
+        target = SlugRedirect.objects.filter(kind=cls.redirect_kind, old_slug=old_slug).values_list("target_id", flat=True).first()
+        return cls.objects.filter(pk=target).first() if target else None
+
+
+class Author(SlugHistoryMixin, models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(
         _("slug"), max_length=200, unique=True, allow_unicode=True,
@@ -36,6 +62,8 @@ class Author(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("staff user"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="author",
     )
+
+    redirect_kind = "author"
 
     class Meta:
         ordering = ["name"]
@@ -54,12 +82,14 @@ class Author(models.Model):
         return reverse("blog:author", kwargs={"slug": self.slug})
 
 
-class Tag(TagBase):
+class Tag(SlugHistoryMixin, TagBase):
     """A taggit tag with a description; one tag per slug (see :func:`make_slug`)."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Shown on the tag's page."))
+
+    redirect_kind = "tag"
 
     class Meta:
         ordering = ["name"]
@@ -82,10 +112,16 @@ class TaggedPost(TaggedItemBase):
         unique_together = [("content_object", "tag")]
 
 
+def published_q(prefix=""):
+    """The one definition of public: published status, publish date not in the
+    future. ``prefix`` reaches posts through a relation (``"tagged_posts__content_object__"``)
+    for annotations such as a tag's count of public posts."""
+    return models.Q(**{f"{prefix}status": Post.Status.PUBLISHED, f"{prefix}publish_date__lte": timezone.now()})
+
+
 class PostQuerySet(models.QuerySet):
     def published(self):
-        """The one definition of public: published status, publish date not in the future."""
-        return self.filter(status=Post.Status.PUBLISHED, publish_date__lte=timezone.now())
+        return self.filter(published_q())
 
     def tagged(self, tag):
         return self.filter(tags=tag)
@@ -98,7 +134,7 @@ class PostQuerySet(models.QuerySet):
         return self.prefetch_related("tags", models.Prefetch("post_authors", PostAuthor.objects.select_related("author")))
 
 
-class Post(models.Model):
+class Post(SlugHistoryMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -111,6 +147,8 @@ class Post(models.Model):
     body = models.TextField(_("body (Markdown)"), blank=True)
     body_html = models.TextField(_("rendered body"), blank=True, editable=False)
     excerpt = models.TextField(_("excerpt"), blank=True, editable=False)
+    toc = models.JSONField(_("table of contents"), default=list, blank=True, editable=False)
+    word_count = models.PositiveIntegerField(_("word count"), default=0, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     publish_date = models.DateTimeField(
         _("publish date"), default=timezone.now, db_index=True,
@@ -120,6 +158,10 @@ class Post(models.Model):
         _("updated date"), null=True, blank=True, help_text=_("When the article itself says it was last updated.")
     )
     language = models.CharField(_("language"), max_length=20, default="en", help_text=_("A language code such as “en” or “es”."))
+    translation_key = models.CharField(
+        _("translation key"), max_length=500, blank=True, db_index=True,
+        help_text=_("Posts sharing this key are translations of one article (set by the importer from the file's path)."),
+    )
     cover_image = models.CharField(_("cover image"), max_length=500, blank=True, help_text=_("URL of the image shown with the post."))
     authors = models.ManyToManyField(Author, through="PostAuthor", related_name="posts", blank=True, verbose_name=_("authors"))
     tags = TaggableManager(through=TaggedPost, blank=True, verbose_name=_("tags"))
@@ -154,27 +196,34 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if self.pk:
-            old_slug = Post.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
-        else:
-            old_slug = None
         # Browsers submit textareas with CRLF; a save that changed nothing
         # must leave the body (and so the import fingerprint) as it was.
         self.body = self.body.replace("\r\n", "\n")
         rendered = render(self.body)
         self.body_html = rendered.html
         self.excerpt = rendered.excerpt
+        self.toc = rendered.toc
+        self.word_count = rendered.word_count
         super().save(*args, **kwargs)
-        if old_slug and old_slug != self.slug:
-            PostRedirect.objects.update_or_create(old_slug=old_slug, defaults={"post": self})
-        PostRedirect.objects.filter(old_slug=self.slug).delete()
 
     def get_absolute_url(self):
         return reverse("blog:post", kwargs={"slug": self.slug})
 
+    redirect_kind = "post"
+
+    @property
+    def is_public(self):
+        """The same rule as :meth:`PostQuerySet.published`, for a post in hand."""
+        return self.status == self.Status.PUBLISHED and self.publish_date <= timezone.now()
+
     @property
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and self.publish_date > timezone.now()
+
+    @property
+    def reading_time(self):
+        """Minutes at 220 words a minute, at least one."""
+        return max(1, round(self.word_count / 220))
 
     @property
     def ordered_authors(self):
@@ -228,15 +277,41 @@ class PostAuthor(models.Model):
         return f"{self.author} on {self.post}"
 
 
-class PostRedirect(models.Model):
-    """An old slug of a post, answered with a permanent redirect."""
+class SlugRedirect(models.Model):
+    """An old slug of a post, tag or author, answered with a permanent redirect."""
 
-    old_slug = models.SlugField(_("old slug"), max_length=200, unique=True, allow_unicode=True)
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="redirects")
+    kind = models.CharField(_("kind"), max_length=10)
+    old_slug = models.CharField(_("old slug"), max_length=200)
+    target_id = models.BigIntegerField(_("target"))
 
     class Meta:
-        verbose_name = _("post redirect")
-        verbose_name_plural = _("post redirects")
+        constraints = [models.UniqueConstraint(fields=["kind", "old_slug"], name="unique_old_slug_per_kind")]
+        verbose_name = _("slug redirect")
+        verbose_name_plural = _("slug redirects")
 
     def __str__(self):
-        return f"{self.old_slug} → {self.post.slug}"
+        return f"{self.kind} {self.old_slug} → {self.target_id}"
+
+
+class PostSearchDocument(models.Model):
+    """A post's full-text search vector, on PostgreSQL only (see blog.search).
+
+    Kept in a table of its own so SQLite databases simply do not have it:
+    Django skips models whose ``required_db_vendor`` is not the database's.
+    """
+
+    # No database constraint and DO_NOTHING: deleting a post on SQLite must not
+    # look for this table; on PostgreSQL blog.signals deletes the document.
+    post = models.OneToOneField(
+        Post, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="search_document"
+    )
+    config = models.CharField(max_length=40, help_text=_("PostgreSQL text-search configuration of the post's language."))
+    text = models.TextField(help_text=_("The body as plain text, for result snippets."))
+    vector = SearchVectorField()
+
+    class Meta:
+        required_db_vendor = "postgresql"
+        indexes = [GinIndex(fields=["vector"], name="blog_post_search_vector")]
+
+    def __str__(self):
+        return f"search document of post {self.post_id}"

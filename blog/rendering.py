@@ -44,6 +44,7 @@ class Rendered:
     html: str  # sanitised body HTML
     excerpt: str  # plain text: no tags, entities decoded, whitespace collapsed
     toc: list = field(default_factory=list)  # [{"level": 2, "id": "que-es", "name": "¿Qué es?"}, …] in order
+    word_count: int = 0  # words a reader reads (each CJK character counts as one)
 
 
 # --- Docusaurus admonitions ---------------------------------------------------
@@ -392,8 +393,19 @@ def shorten(text, limit=EXCERPT_LENGTH):
     return cut.rstrip(" ,;:.—–-") + "…"
 
 
-def _automatic_excerpt(body_html):
-    collected = _collect(body_html)
+def count_words(text):
+    """Words separated by spaces, plus each character of scripts written without them."""
+    unspaced = len(_UNSPACED_CHAR.findall(text))
+    spaced = sum(1 for token in _UNSPACED_CHAR.sub(" ", text).split() if _WORD_CHAR.search(token))
+    return spaced + unspaced
+
+
+# Japanese kana, CJK ideographs and Thai are written without spaces between words.
+_UNSPACED_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _automatic_excerpt(collected):
     paragraphs = [p for p in collected.paragraphs if p] or [_collapse("".join(collected.prose))]
     text = ""
     for paragraph in paragraphs:
@@ -403,13 +415,13 @@ def _automatic_excerpt(body_html):
     return shorten(text)
 
 
-def _excerpt(raw_html, body_html):
+def _excerpt(raw_html, collected):
     marker = _TRUNCATE.search(raw_html)
     if marker:
         before = _collapse("".join(_collect(_cleaner.clean(raw_html[: marker.start()])).text))
         if before:
             return before
-    return _automatic_excerpt(body_html)
+    return _automatic_excerpt(collected)
 
 
 # --- Public interface ---------------------------------------------------------
@@ -428,7 +440,7 @@ def _as_text(text):
 def _escaped_fallback(text):
     paragraphs = [_collapse(chunk) for chunk in re.split(r"\n\s*\n", text)]
     body = "\n".join(f"<p>{html.escape(p)}</p>" for p in paragraphs if p)
-    return Rendered(html=body, excerpt=shorten(_collapse(text)), toc=[])
+    return Rendered(html=body, excerpt=shorten(_collapse(text)), toc=[], word_count=count_words(text))
 
 
 def render(text: str) -> Rendered:
@@ -440,14 +452,15 @@ def render(text: str) -> Rendered:
         with _lock:
             raw_html, toc = _markdown_to_html(text)
             body_html = _cleaner.clean(raw_html)
-            excerpt = _excerpt(raw_html, body_html)
+            collected = _collect(body_html)
+            excerpt = _excerpt(raw_html, collected)
     except Exception:
         # A body that trips an extension (say, nesting deep enough to exhaust
         # the recursion limit) must still save; it is shown as escaped text.
         logger.exception("Markdown rendering failed; falling back to escaped text")
         _discard_markdown()
         return _escaped_fallback(text)
-    return Rendered(html=body_html, excerpt=excerpt, toc=toc)
+    return Rendered(html=body_html, excerpt=excerpt, toc=toc, word_count=count_words("".join(collected.text)))
 
 
 def render_markdown(text: str) -> str:

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.postgres",
     "taggit",
     "blog",
 ]
@@ -76,6 +78,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "blog.context_processors.site",
             ],
         },
     },
@@ -129,6 +133,8 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 TAGGIT_CASE_INSENSITIVE = True
 
 # Tinta's own settings.
+TINTA_SITE_NAME = os.environ.get("TINTA_SITE_NAME", "Tinta")
+TINTA_SITE_DESCRIPTION = os.environ.get("TINTA_SITE_DESCRIPTION", "Articles on technology, written in Markdown.")
 # Language of posts whose frontmatter, file name and folder say none.
 TINTA_DEFAULT_LANGUAGE = os.environ.get("TINTA_DEFAULT_LANGUAGE", "en")
 # Folder `import_articles` reads when given no path.

@@ -36,7 +36,7 @@ def test_post_page_shows_seed_title_date_tags_and_author(fixtures_imported, clie
         ("/tags/tecnologia-de-ia/", "tecnología de IA"),
     ]
     assert re.search(r'<a class="author" href="/authors/charlytoc/">Charlytoc</a>', html)
-    assert '<article lang="es">' in html
+    assert re.search(r"<article class=\"post\" lang=\"es\">", html)
 
 
 def test_post_page_links_lead_to_tag_and_author_pages(fixtures_imported, client):
