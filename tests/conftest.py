@@ -1,7 +1,9 @@
-"""Shared fixtures: a helper that writes article files, and one that runs the importer command."""
+"""Shared fixtures: writing article files, running the importer, driving a browser."""
 
 import json
+import os
 import textwrap
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -56,3 +58,58 @@ def run_import(capsys):
         return ImportRun(code, json.loads(out) if out.strip() else None, err)
 
     return _run
+
+
+# -- browser tests -------------------------------------------------------------------
+
+CHROMIUM = Path(os.environ.get("TINTA_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+SCREENSHOT_DIR = Path(os.environ.get("TINTA_SCREENSHOTS", Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"))
+
+
+def _browser_unavailable(reason):
+    # CI installs Chromium and sets TINTA_REQUIRE_BROWSER=1: there a missing
+    # browser is a failure, not a quiet skip.
+    if os.environ.get("TINTA_REQUIRE_BROWSER") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never a browser Playwright downloads)."""
+    if not CHROMIUM.exists():
+        _browser_unavailable(f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _browser_unavailable("browser tests need playwright (pip install -r requirements-dev.txt)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls
+    # the tests make around it are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser tab at 1280 px; ``page.goto("/path")`` is relative to the live server."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir():
+    """Where browser tests write screenshots (TINTA_SCREENSHOTS, else test-artifacts/screenshots)."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOT_DIR
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SCREENSHOT_DIR.exists() and any(SCREENSHOT_DIR.iterdir()):
+        terminalreporter.write_line(f"screenshots: {SCREENSHOT_DIR}")
