@@ -7,6 +7,7 @@ they show from here, prefetched, so no template queries.
 
 from django.db.models import Count
 from django.db.models.functions import Substr, Upper
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
@@ -26,12 +27,14 @@ class RedirectOldSlugMixin:
     model = None
 
     def get(self, request, *args, **kwargs):
-        slug = kwargs["slug"]
-        if not self.model.objects.filter(slug=slug).exists():
-            moved = self.model.redirect_for(slug)
-            if moved:
-                return redirect(moved, permanent=True)
-        return super().get(request, *args, **kwargs)
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # Only a miss pays for the redirect lookup.
+            moved = self.model.redirect_for(kwargs["slug"])
+            if moved is None:
+                raise
+            return redirect(moved, permanent=True)
 
 
 class PostListView(ListView):
@@ -65,21 +68,22 @@ class PostDetailView(RedirectOldSlugMixin, DetailView):
         order = ("publish_date", "id")
         older = published.filter(publish_date__lt=post.publish_date) | published.filter(publish_date=post.publish_date, id__lt=post.id)
         newer = published.filter(publish_date__gt=post.publish_date) | published.filter(publish_date=post.publish_date, id__gt=post.id)
+        links = ("slug", "title", "language")
         related = (
-            published.filter(tags__in=tags).exclude(pk=post.pk)
-            .annotate(shared_tags=Count("tags")).order_by("-shared_tags", "-publish_date", "-id")[:RELATED_POSTS]
+            published.filter(tags__in=tags).exclude(pk=post.pk).annotate(shared_tags=Count("tags"))
+            .order_by("-shared_tags", "-publish_date", "-id").only(*links)[:RELATED_POSTS]
             if tags else []
         )
         translations = (
-            published.filter(translation_key=post.translation_key).exclude(pk=post.pk).order_by("language")
+            published.filter(translation_key=post.translation_key).exclude(pk=post.pk).order_by("language").only(*links)
             if post.translation_key else []
         )
         return super().get_context_data(
             tags=tags,
-            previous_post=older.order_by(*(f"-{field}" for field in order)).only("slug", "title", "language").first(),
-            next_post=newer.order_by(*order).only("slug", "title", "language").first(),
+            previous_post=older.order_by(*(f"-{field}" for field in order)).only(*links).first(),
+            next_post=newer.order_by(*order).only(*links).first(),
             related_posts=list(related),
-            translations=list(translations.only("slug", "title", "language")) if translations else [],
+            translations=list(translations),
             toc=post.toc if len([h for h in post.toc if h["level"] > 1]) >= TOC_MIN_HEADINGS else [],
             jsonld=post_jsonld(post, tags, self.request),
             **kwargs,
