@@ -260,6 +260,7 @@ class _ArticleFilter(Filter):
     def __iter__(self):
         dropping = 0  # depth inside an element that goes with its content
         in_iframe = False
+        in_label = False
         for token in super().__iter__():
             kind = token["type"]
             if dropping:
@@ -270,7 +271,17 @@ class _ArticleFilter(Filter):
                 continue  # fallback text, never shown by a browser that renders the iframe
             else:
                 in_iframe = token.get("name") == "iframe" and kind == "StartTag"
+                # A checkbox is named by the text after it (a task-list item):
+                # wrap both in a <label> up to the next block boundary.
+                if in_label and kind in ("StartTag", "EndTag", "EmptyTag") and token["name"] in _LABEL_ENDS:
+                    yield {"type": "EndTag", "name": "label", "data": {}}
+                    in_label = False
+                if token.get("name") == "input" and kind in ("StartTag", "EmptyTag") and not in_label:
+                    yield {"type": "StartTag", "name": "label", "data": {(None, "class"): "task-list-label"}}
+                    in_label = True
                 yield self._adjust(token)
+        if in_label:
+            yield {"type": "EndTag", "name": "label", "data": {}}
 
     def _drops(self, token):
         name, attrs = token["name"], token["data"]
@@ -294,7 +305,16 @@ class _ArticleFilter(Filter):
         elif name == "input":
             attrs[(None, "type")] = "checkbox"
             attrs[(None, "disabled")] = "disabled"
+        elif name in ("pre", "table"):
+            # They scroll sideways when wide; keyboard users must reach them too.
+            attrs[(None, "tabindex")] = "0"
         return token
+
+
+_LABEL_ENDS = {
+    "li", "ul", "ol", "p", "div", "table", "pre", "blockquote", "dl", "dt", "dd", "td", "th", "tr", "section", "aside",
+    "details", "summary", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "label", "input", "br",
+}
 
 
 _cleaner = bleach.Cleaner(

@@ -40,7 +40,7 @@ def test_render_table_becomes_html_table_with_alignment_attributes():
         | Ana  | 10    |
     """)).html
 
-    assert "<table>" in html
+    assert "<table tabindex=\"0\">" in html
     assert '<th align="left">Name</th>' in html
     assert '<td align="right">10</td>' in html
     assert "style=" not in html
@@ -56,7 +56,7 @@ def test_render_table_becomes_html_table_with_alignment_attributes():
 def test_render_fenced_code_is_highlighted_with_css_classes(language, source, expected):
     html = render(f"```{language}\n{source}\n```\n").html
 
-    assert f'<div class="language-{language} highlight"><pre>' in html
+    assert f'<div class="language-{language} highlight"><pre tabindex=\"0\">' in html
     assert expected in html
     assert "style=" not in html
 
@@ -599,3 +599,26 @@ def test_render_markdown_returns_the_html_of_render():
     text = "# Title\n\nSome *text*.\n"
 
     assert render_markdown(text) == render(text).html == '<h1 id="title">Title</h1>\n<p>Some <em>text</em>.</p>'
+
+
+def test_render_task_list_checkbox_is_labelled_by_its_text():
+    html = render_markdown("- [x] Write the draft\n- [ ] Review it\n")
+
+    assert '<label class="task-list-label"><input type="checkbox" disabled checked> Write the draft</label>' in html
+    assert '<label class="task-list-label"><input type="checkbox" disabled> Review it</label>' in html
+
+
+def test_render_raw_checkboxes_each_get_their_own_label():
+    html = render_markdown('<p><input type="checkbox" checked> one<br><input type="checkbox"> two</p>')
+
+    assert html.count("<label") == 2
+    assert "one</label><br>" in html
+
+
+@pytest.mark.parametrize("markdown", ["```\ncode\n```", "| a |\n|---|\n| 1 |"])
+def test_render_scrolling_blocks_are_reachable_by_keyboard(markdown):
+    assert 'tabindex="0"' in render_markdown(markdown)
+
+
+def test_render_drops_author_tabindex():
+    assert "tabindex" not in render_markdown('<p tabindex="5">text</p>')
