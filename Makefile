@@ -7,10 +7,15 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate import lint clean
+.PHONY: run serve test install install-dev migrate import lint clean
 
 run: install migrate import
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production-style serving: collected static files, migrations, gunicorn.
+serve: install migrate
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/gunicorn --config config/gunicorn.conf.py
 
 test: install-dev
 	$(BIN)/python -m pytest

@@ -44,4 +44,5 @@ def make_draft(title=None, **fields):
 
 
 def make_scheduled(title=None, **fields):
-    return make_post(title, publish_date=timezone.now() + dt.timedelta(days=3), **fields)
+    fields.setdefault("publish_date", timezone.now() + dt.timedelta(days=3))
+    return make_post(title, **fields)
