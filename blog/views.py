@@ -64,7 +64,7 @@ class PostDetailView(RedirectOldSlugMixin, DetailView):
     def get_context_data(self, **kwargs):
         post = self.object
         published = Post.objects.published()
-        tags = list(post.tags.all())
+        tags = sorted(post.tags.all(), key=lambda tag: tag.name.lower())
         order = ("publish_date", "id")
         older = published.filter(publish_date__lt=post.publish_date) | published.filter(publish_date=post.publish_date, id__lt=post.id)
         newer = published.filter(publish_date__gt=post.publish_date) | published.filter(publish_date=post.publish_date, id__gt=post.id)
