@@ -505,10 +505,11 @@ def _image(value):
 
 
 def parse_tags(value):
-    """Tags as a list of names: from a list, or a string split on `,` or `;`."""
+    """Tags as a list of names: a list as it is, or a string split on `,` or `;`."""
     if value is None:
         return []
-    items = value if isinstance(value, list) else [value]
+    is_list = isinstance(value, list)
+    items = value if is_list else [value]
     names, seen = [], set()
     for item in items:
         if isinstance(item, dict):  # Docusaurus: {label: Kubernetes, permalink: /k8s}
@@ -517,7 +518,7 @@ def parse_tags(value):
                 raise ArticleError("field 'tags' holds a mapping without a 'label'; write each tag as plain text")
         if isinstance(item, list):
             raise ArticleError("field 'tags' holds a nested list; write each tag as plain text")
-        for name in _TAG_SPLIT.split(str(item)):
+        for name in [str(item)] if is_list else _TAG_SPLIT.split(str(item)):
             name = clean_text(name)
             if not name:
                 continue

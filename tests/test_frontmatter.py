@@ -625,3 +625,9 @@ def test_parse_article_does_not_take_ordinary_text_for_pelican_metadata():
 
     assert post.title == "Note"
     assert post.body.startswith("Note: this line is prose.")
+
+
+def test_parse_article_keeps_commas_inside_a_listed_tag():
+    post = article('title: T\ntags: ["Ships, boats", "plain"]')
+
+    assert post.tags == ["Ships, boats", "plain"]
