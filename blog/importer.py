@@ -11,6 +11,7 @@ nothing when nothing changed, and never overwrite an editor's work unless
 """
 
 import contextlib
+import datetime as dt
 import logging
 import os
 import zoneinfo
@@ -22,8 +23,9 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from . import history
 from .frontmatter import ArticleError, NotAnArticle, clean_text, parse_article, too_large
-from .models import Author, Post, PostAuthor, Tag
+from .models import Author, ImportRun, Post, PostAuthor, Tag
 from .slugs import make_slug
 
 logger = logging.getLogger(__name__)
@@ -52,6 +54,7 @@ class FileResult:
 class ImportReport:
     files: list = field(default_factory=list)
     dry_run: bool = False
+    run: object = None  # the ImportRun that records it
 
     @property
     def counts(self):
@@ -78,18 +81,24 @@ class Source:
     in_drafts_folder: bool = False
 
 
-def import_articles(paths, *, dry_run=False, force=False, progress=None):
+def import_articles(paths, *, dry_run=False, force=False, progress=None, source=ImportRun.Source.CODE, user=None, command=""):
     """Import every article under ``paths`` (files or folders) and report on each.
 
     ``progress``, if given, is called as ``progress(done, total)`` after each file.
     With ``dry_run`` everything is parsed, validated and checked against the
     database exactly as a real run would, then rolled back.
+
+    Every run is recorded as an :class:`~blog.models.ImportRun` (dry runs too)
+    saying where it came from (``source``: the command, the admin), who ran it
+    (``user``) and how (``command``); posts it writes get a history revision
+    by ``user``.
     """
-    report = ImportReport(dry_run=dry_run)
+    run = ImportRun(source=source, user=user, command=command or " ".join(map(str, paths)), dry_run=dry_run, force=force)
+    report = ImportReport(dry_run=dry_run, run=run)
     sources = []
     for path in paths:
         sources.extend(collect(Path(path), report))
-    importer = _Importer(force=force)
+    importer = _Importer(force=force, user=user)
     # Each file commits on its own; a dry run wraps them all in one
     # transaction that is rolled back, so later files still see earlier ones.
     with transaction.atomic() if dry_run else contextlib.nullcontext():
@@ -99,6 +108,8 @@ def import_articles(paths, *, dry_run=False, force=False, progress=None):
                 progress(done, len(sources))
         if dry_run:
             transaction.set_rollback(True)
+    run.counts, run.files, run.finished_at = report.counts, [result.to_dict() for result in report.files], timezone.now()
+    run.save()
     return report
 
 
@@ -183,8 +194,9 @@ class ResolvedTag:
 class _Importer:
     """One import run: its caches of authors.yml / tags.yml and of known posts."""
 
-    def __init__(self, force):
+    def __init__(self, force, user=None):
         self.force = force
+        self.user = user
         self.tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
         self.max_bytes = settings.TINTA_MAX_ARTICLE_BYTES
         self.default_language = settings.TINTA_DEFAULT_LANGUAGE
@@ -235,7 +247,7 @@ class _Importer:
         tags = [self._resolve_tag(name, source) for name in article.tags]
         authors = list({author.slug: author for author in reversed(authors)}.values())[::-1]
         tags = list({tag.slug: tag for tag in reversed(tags)}.values())[::-1]
-        with transaction.atomic():
+        with transaction.atomic(), history.revision(user=self.user, comment=f"Imported from {source.rel}"):
             return self._write(article, authors, tags)
 
     def _write(self, article, authors, tags):
@@ -257,8 +269,10 @@ class _Importer:
         post.description = article.description
         post.body = article.body
         post.status = Post.Status.DRAFT if article.is_draft else Post.Status.PUBLISHED
-        post.publish_date = article.publish_date or (post.publish_date if not created else self.now)
-        post.updated_date = article.updated_date
+        # In UTC, as the database gives them back: the fingerprint compares
+        # isoformat() strings, and "10:00+02:00" is not "08:00+00:00".
+        post.publish_date = _utc(article.publish_date) or (post.publish_date if not created else self.now)
+        post.updated_date = _utc(article.updated_date)
         post.language = article.language
         post.translation_key = article.translation_key
         post.cover_image = article.cover_image
@@ -288,6 +302,7 @@ class _Importer:
         PostAuthor.objects.bulk_create(
             PostAuthor(post=post, author=self._author(author), order=order) for order, author in enumerate(authors)
         )
+        history.record(post)
         return FileResult(article.path, CREATED if created else UPDATED, slug=post.slug)
 
     def _check_slug_free(self, slug, post):
@@ -385,6 +400,10 @@ class _Importer:
             tag.description = resolved.description
             tag.save(update_fields=["description"])
         return tag
+
+
+def _utc(value):
+    return value.astimezone(dt.UTC) if value is not None else None
 
 
 def _first(profile, *keys):

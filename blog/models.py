@@ -9,6 +9,7 @@ rendered from it on save, so no page ever renders Markdown per request.
 import hashlib
 import json
 
+import reversion
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -167,6 +168,10 @@ class Post(SlugHistoryMixin, models.Model):
     tags = TaggableManager(through=TaggedPost, blank=True, verbose_name=_("tags"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modified"), auto_now=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=0, editable=False,
+        help_text=_("Counts saves; the admin compares it to refuse overwriting a change made since a form was opened."),
+    )
 
     # Import provenance.
     import_key = models.CharField(
@@ -191,6 +196,10 @@ class Post(SlugHistoryMixin, models.Model):
         verbose_name = _("post")
         verbose_name_plural = _("posts")
         indexes = [models.Index(fields=["status", "publish_date"])]
+        permissions = [
+            ("publish_post", _("Can publish, unpublish and schedule posts")),
+            ("change_any_post", _("Can edit posts by any author")),
+        ]
 
     def __str__(self):
         return self.title
@@ -204,6 +213,7 @@ class Post(SlugHistoryMixin, models.Model):
         self.excerpt = rendered.excerpt
         self.toc = rendered.toc
         self.word_count = rendered.word_count
+        self.version += 1  # every writer (admin, import, revert, merge) saves through here
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -315,3 +325,92 @@ class PostSearchDocument(models.Model):
 
     def __str__(self):
         return f"search document of post {self.post_id}"
+
+
+# -- editors' CMS: states, tags by slug, import runs, history ------------------
+
+
+def scheduled_q(prefix=""):
+    """Published status with a publish date still to come: the post goes public by itself then."""
+    return models.Q(**{f"{prefix}status": Post.Status.PUBLISHED}) & ~published_q(prefix)
+
+
+def draft_q(prefix=""):
+    return models.Q(**{f"{prefix}status": Post.Status.DRAFT})
+
+
+def edited_since_import(post):
+    """Whether someone changed an imported ``post`` since its last import.
+
+    The importer's own test (``fingerprint() != import_hash``), computed from
+    the tags and byline prefetched by :meth:`PostQuerySet.with_related`, so a
+    list of posts asks it without a query per post.
+    """
+    if not post.import_key:
+        return False
+    tag_slugs = [tag.slug for tag in post.tags.all()]
+    author_slugs = [author.slug for author in post.ordered_authors]
+    return post.fingerprint(tag_slugs=tag_slugs, author_slugs=author_slugs) != post.import_hash
+
+
+def tag_for_name(name):
+    """The tag ``name`` means: the one with its slug, else one named so in any case, else a new one.
+
+    "ia generativa" finds "IA generativa", and "ingenieria de prompts" finds
+    "Ingeniería de Prompts", as the importer matches them; taggit on its own
+    compares names only and would create a second tag with a suffixed slug.
+    """
+    name = " ".join(str(name).split())[:100]
+    slug = make_slug(name, max_length=100)
+    tag = (Tag.objects.filter(slug=slug).first() if slug else None) or Tag.objects.filter(name__iexact=name).first()
+    return tag or Tag.objects.create(name=name, slug=slug or None)
+
+
+class ImportRun(models.Model):
+    """One run of the importer, from the command line or the admin, with its per-file report."""
+
+    class Source(models.TextChoices):
+        COMMAND = "command", _("command line")
+        ADMIN = "admin", _("admin upload")
+        CODE = "code", _("Python code")
+
+    started_at = models.DateTimeField(_("started"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.CODE)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    command = models.TextField(_("command or upload"), blank=True, help_text=_("The command line, or the names of the uploaded files."))
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    force = models.BooleanField(_("forced"), default=False)
+    counts = models.JSONField(_("counts"), default=dict)
+    files = models.JSONField(_("files"), default=list, help_text=_("One entry per file: path, status, slug, message."))
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+        permissions = [("import_articles", _("Can import articles from the admin"))]
+
+    def __str__(self):
+        return f"{self.get_source_display()} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def failed(self):
+        return bool(self.counts.get("failed"))
+
+
+# History of posts (django-reversion, see blog.history). A post's version
+# follows its byline and tag rows, and those follow the author and tag as
+# they were then, so a version names them even after a rename or a merge.
+# Rendered fields, the lock counter and import provenance are derived or
+# belong to the importer; they are not versioned.
+POST_HISTORY_FIELDS = [
+    "title", "slug", "description", "body", "status", "publish_date", "updated_date",
+    "language", "translation_key", "cover_image", "extra_frontmatter",
+]
+reversion.register(Tag, fields=["name", "slug", "description"])
+reversion.register(Author, fields=["name", "slug", "role", "bio", "url", "avatar_url", "socials", "user"])
+reversion.register(TaggedPost, follow=["tag"])
+reversion.register(PostAuthor, follow=["author"])
+reversion.register(Post, fields=POST_HISTORY_FIELDS, follow=["post_authors", "taggedpost_set"])

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from blog.importer import UNCHANGED, import_articles
+from blog.models import ImportRun
 
 PROGRESS_THRESHOLD = 50
 
@@ -27,7 +28,11 @@ class Command(BaseCommand):
             raise CommandError(f"no such file or folder: {', '.join(missing)}", returncode=2)
 
         progress = self._progress if self.stderr.isatty() else None
-        report = import_articles(paths, dry_run=dry_run, force=force, progress=progress)
+        flags = [flag for flag, given in (("--dry-run", dry_run), ("--force", force)) if given]
+        command = " ".join(["manage.py import_articles", *map(str, paths), *flags])
+        report = import_articles(
+            paths, dry_run=dry_run, force=force, progress=progress, source=ImportRun.Source.COMMAND, command=command
+        )
 
         if format == "json":
             self.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False))
