@@ -409,11 +409,6 @@ def render_authors(authors):
             entry["socials"] = author.socials
         entries[author.slug] = entry
         warnings.extend(f"author {author.slug!r}: {problem}" for problem in _text_problems(name=author.name))
-        if make_slug(clean_text(author.name)) != author.slug:
-            warnings.append(
-                f"author {author.slug!r}: the importer derives an author's slug from the name, "
-                f"so {author.name!r} comes back as {make_slug(clean_text(author.name))!r}"
-            )
     return dump_yaml(entries) if entries else "{}\n", warnings
 
 
@@ -426,13 +421,6 @@ def render_tags(tags):
             entry["description"] = _entity_safe(tag.description)
         entries[tag.slug] = entry
         warnings.extend(f"tag {tag.slug!r}: {problem}" for problem in _text_problems(name=tag.name, description=tag.description))
-        if make_slug(clean_text(tag.name), max_length=100) != tag.slug:
-            warnings.append(
-                f"tag {tag.slug!r}: the importer derives a tag's slug from its name, "
-                f"so {tag.name!r} comes back as {make_slug(clean_text(tag.name), max_length=100)!r}"
-            )
-        if any(separator in tag.name for separator in ",;"):
-            warnings.append(f"tag {tag.slug!r}: the importer splits tag names on ',' and ';', so {tag.name!r} comes back as several tags")
     return dump_yaml(entries) if entries else "{}\n", warnings
 
 

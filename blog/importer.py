@@ -252,6 +252,13 @@ class _Importer:
 
     def _write(self, article, authors, tags):
         post = Post.objects.select_for_update().filter(import_key=article.import_key).first()
+        if post is None and article.slug:
+            # The file now names the slug its post already has (an export written
+            # back in place, say): the same file, so the same post under a new key.
+            post = Post.objects.select_for_update().filter(slug=article.slug, source_path=article.path).first()
+            if post is not None:
+                post.import_key = article.import_key
+                Post.objects.filter(pk=post.pk).update(import_key=article.import_key)
         created = post is None
         if created:
             post = Post(import_key=article.import_key)
@@ -331,29 +338,32 @@ class _Importer:
     # -- authors and tags -------------------------------------------------
 
     def _resolve_author(self, ref, source):
-        entry = self._lookup("authors.yml", ref.key, source)
+        key_slug, entry = self._lookup("authors.yml", ref.key, source) or (None, None)
         profile = {**(entry if isinstance(entry, dict) else {}), **ref.profile}
         name = clean_text(str(profile.get("name") or (entry if isinstance(entry, str) else "") or ref.key))
-        slug = make_slug(name) or make_slug(ref.key)
+        # An authors.yml key is the author's identity (and URL), as in Docusaurus;
+        # it also lets an export, keyed by slug, come back unchanged.
+        slug = key_slug or make_slug(name) or make_slug(ref.key)
         if not slug:
             raise ArticleError(f"field 'authors': {ref.key!r} gives no usable name; write the author's name")
         return ResolvedAuthor(slug=slug, name=name[:200], profile=profile)
 
     def _resolve_tag(self, name, source):
-        entry = self._lookup("tags.yml", name, source)
+        key_slug, entry = self._lookup("tags.yml", name, source) or (None, None)
         if isinstance(entry, dict):
             label = clean_text(str(entry.get("label") or name))
             description = clean_text(str(entry.get("description") or ""))
         else:
             label, description = (clean_text(entry) if isinstance(entry, str) and entry else name), ""
-        slug = make_slug(label, max_length=100)
+        slug = (key_slug or make_slug(label))[:100]
         if not slug:
             raise ArticleError(f"field 'tags': {name!r} gives no usable tag name; use letters or digits")
         return ResolvedTag(slug=slug, name=label[:100], description=description)
 
     def _lookup(self, filename, key, source):
-        """The entry for ``key`` in the nearest ``filename`` from the article's
-        folder up to the folder given, matching keys by slug."""
+        """(slug of its key, entry) for ``key`` in the nearest ``filename`` from
+        the article's folder up to the folder given, matching keys (or else
+        names and labels) by slug; None when no file has it."""
         folder = source.path.parent
         wanted = make_slug(key)
         while True:
@@ -415,7 +425,7 @@ def _first(profile, *keys):
 
 
 def _load_index(path):
-    """An authors.yml or tags.yml as {slug of key: entry}; {} when there is none."""
+    """An authors.yml or tags.yml as {slug of key or of name: (slug of key, entry)}; {} when there is none."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -432,9 +442,14 @@ def _load_index(path):
         return {}
     if not isinstance(data, dict):
         raise ArticleError(f"{path} must map keys to entries (key: {{name: ...}}), not hold a {type(data).__name__}")
-    index = {}
+    index, by_name = {}, {}
     for key, entry in data.items():
         if isinstance(entry, dict):
             entry = {str(k).lower(): v for k, v in entry.items()}
-        index.setdefault(make_slug(str(key)), entry)
-    return index
+        slug = make_slug(str(key))
+        index.setdefault(slug, (slug, entry))
+        # An article may also name the author or tag in full ("Ana Rivera" for ana).
+        name = entry.get("name") or entry.get("label") if isinstance(entry, dict) else entry
+        if isinstance(name, str) and make_slug(name):
+            by_name.setdefault(make_slug(name), (slug, entry))
+    return {**by_name, **index}
