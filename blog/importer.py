@@ -10,11 +10,17 @@ nothing when nothing changed, and never overwrite an editor's work unless
 ``force`` is given.
 """
 
+import collections
 import contextlib
 import datetime as dt
+import functools
+import hashlib
 import logging
+import multiprocessing
 import os
 import zoneinfo
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,8 +29,8 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from . import history
-from .frontmatter import ArticleError, NotAnArticle, clean_text, parse_article, too_large
+from . import history, workers
+from .frontmatter import ArticleError, NotAnArticle, clean_text, too_large
 from .models import Author, ImportRun, Post, PostAuthor, Tag
 from .slugs import make_slug
 
@@ -102,8 +108,8 @@ def import_articles(paths, *, dry_run=False, force=False, progress=None, source=
     # Each file commits on its own; a dry run wraps them all in one
     # transaction that is rolled back, so later files still see earlier ones.
     with transaction.atomic() if dry_run else contextlib.nullcontext():
-        for done, source in enumerate(sources, 1):
-            report.files.append(importer.import_one(source))
+        for done, (source, prepared) in enumerate(importer.prepare(sources), 1):
+            report.files.append(importer.import_one(source, prepared))
             if progress:
                 progress(done, len(sources))
         if dry_run:
@@ -177,6 +183,28 @@ def _is_inside(path, root):
     return True
 
 
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 24
+# Files in flight per worker: enough to keep every core busy, few enough that
+# 10,000 articles do not sit in memory at once.
+WINDOW_PER_WORKER = 8
+
+
+def _finish(source, job, call=None):
+    """The outcome of a job started by ``_Importer.prepare``: its result, or the exception it raised."""
+    try:
+        if isinstance(job, Future):
+            try:
+                return source, job.result()
+            except BrokenProcessPool:
+                return source, call()  # a worker died (killed, out of memory): do this file here
+        if callable(job):
+            return source, job()
+        return source, job
+    except Exception as error:  # noqa: BLE001 - handed to import_one, which reports it for this file alone
+        return source, error
+
+
 @dataclass
 class ResolvedAuthor:
     slug: str
@@ -207,13 +235,70 @@ class _Importer:
         self.keys_seen = {}
         # Re-imports of unchanged files are answered from this, without parsing.
         self.known = {
-            (path, digest): slug
-            for path, digest, slug in Post.objects.exclude(import_key=None).values_list("source_path", "source_hash", "slug")
+            (path, digest): (slug, key)
+            for path, digest, slug, key in Post.objects.exclude(import_key=None).values_list(
+                "source_path", "source_hash", "slug", "import_key"
+            )
         }
+        self.workers = settings.TINTA_IMPORT_WORKERS or os.cpu_count() or 1
 
-    def import_one(self, source):
+    def prepare(self, sources):
+        """Yield ``(source, prepared)`` in order, where prepared is what the
+        file became: a :class:`FileResult` when there is nothing to do, the
+        (article, rendered body) pair, or the exception that stopped it.
+
+        Reading, parsing and rendering, the costly and pure part, runs in
+        worker processes when there are enough files; a bounded window of
+        files in flight keeps memory flat however many there are, and the
+        database is written from this process alone, in order.
+        """
+        pool = None
+        parallel = len(sources) >= PARALLEL_MIN_FILES and self.workers > 1
+        in_flight = collections.deque()
         try:
-            return self._import(source)
+            for source in sources:
+                call = job = self._start(source)
+                if callable(job) and parallel:
+                    try:
+                        if pool is None:
+                            pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("forkserver"))
+                        job = pool.submit(job.func, *job.args)
+                    except (BrokenProcessPool, OSError):
+                        logger.exception("Import worker processes failed; going on in this process")
+                        parallel = False
+                in_flight.append((source, job, call))
+                if len(in_flight) >= self.workers * WINDOW_PER_WORKER:
+                    yield _finish(*in_flight.popleft())
+            while in_flight:
+                yield _finish(*in_flight.popleft())
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+
+    def _start(self, source):
+        """What to do for ``source``: a FileResult already, or the parse-and-render call to make."""
+        try:
+            size = source.path.stat().st_size
+            if size > self.max_bytes:
+                raise too_large(size, self.max_bytes)  # before reading a huge file into memory
+            data = source.path.read_bytes()
+        except (ArticleError, OSError) as error:
+            return error
+        known = self.known.get((source.rel, hashlib.sha256(data).hexdigest()))
+        if known is not None and not self.force:
+            slug, key = known
+            self.keys_seen.setdefault(key, source.rel)
+            return FileResult(source.rel, UNCHANGED, slug=slug)
+        options = (self.tz.key, self.default_language, source.in_drafts_folder, self.max_bytes)
+        return functools.partial(workers.prepare_article, data, source.rel, *options)
+
+    def import_one(self, source, prepared):
+        try:
+            if isinstance(prepared, FileResult):
+                return prepared
+            if isinstance(prepared, BaseException):
+                raise prepared
+            return self._import(source, *prepared)
         except ArticleError as error:
             return FileResult(source.rel, FAILED, message=str(error))
         except NotAnArticle as error:
@@ -227,30 +312,19 @@ class _Importer:
             logger.exception("Unexpected error importing %s", source.path)
             return FileResult(source.rel, FAILED, message=f"unexpected error ({type(error).__name__}: {error}); this is a bug in Tinta")
 
-    def _import(self, source):
-        size = source.path.stat().st_size
-        if size > self.max_bytes:
-            raise too_large(size, self.max_bytes)  # before reading a huge file into memory
-        data = source.path.read_bytes()
-        article = parse_article(
-            data, source.rel, tz=self.tz, default_language=self.default_language,
-            in_drafts_folder=source.in_drafts_folder, max_bytes=self.max_bytes,
-        )
+    def _import(self, source, article, rendered):
         first = self.keys_seen.setdefault(article.import_key, source.rel)
         if first != source.rel:
             what = article.import_key.split(":", 1)[0]
             raise ArticleError(f"it has the same {what} as {first}, so both would be one post; give one of them another {what}")
-        known_slug = self.known.get((source.rel, article.source_hash))
-        if known_slug is not None and not self.force:
-            return FileResult(source.rel, UNCHANGED, slug=known_slug)
         authors = [self._resolve_author(ref, source) for ref in article.authors]
         tags = [self._resolve_tag(name, source) for name in article.tags]
         authors = list({author.slug: author for author in reversed(authors)}.values())[::-1]
         tags = list({tag.slug: tag for tag in reversed(tags)}.values())[::-1]
         with transaction.atomic(), history.revision(user=self.user, comment=f"Imported from {source.rel}"):
-            return self._write(article, authors, tags)
+            return self._write(article, rendered, authors, tags)
 
-    def _write(self, article, authors, tags):
+    def _write(self, article, rendered, authors, tags):
         post = Post.objects.select_for_update().filter(import_key=article.import_key).first()
         if post is None and article.slug:
             # The file now names the slug its post already has (an export written
@@ -303,6 +377,7 @@ class _Importer:
             )
         post.import_hash = new
         post.imported_at = self.now
+        post.use_rendered(rendered)
         post.save()
         post.tags.set([self._tag(tag) for tag in tags], clear=True)
         PostAuthor.objects.filter(post=post).delete()

@@ -208,7 +208,8 @@ class Post(SlugHistoryMixin, models.Model):
         # Browsers submit textareas with CRLF; a save that changed nothing
         # must leave the body (and so the import fingerprint) as it was.
         self.body = self.body.replace("\r\n", "\n")
-        rendered = render(self.body)
+        prerendered = getattr(self, "_prerendered", None)
+        rendered = prerendered[1] if prerendered and prerendered[0] == self.body else render(self.body)
         self.body_html = rendered.html
         self.excerpt = rendered.excerpt
         self.toc = rendered.toc
@@ -220,6 +221,11 @@ class Post(SlugHistoryMixin, models.Model):
         return reverse("blog:post", kwargs={"slug": self.slug})
 
     redirect_kind = "post"
+
+    def use_rendered(self, rendered):
+        """Let the next save() use ``rendered`` (made from the current body
+        elsewhere, say by an import's worker process) instead of rendering again."""
+        self._prerendered = (self.body, rendered)
 
     @property
     def is_public(self):

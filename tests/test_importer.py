@@ -786,3 +786,46 @@ def test_import_commits_each_file_on_its_own(write, tmp_path, monkeypatch):
         call_command("import_articles", str(tmp_path), stdout=StringIO())
 
     assert list(Post.objects.values_list("title", flat=True)) == ["A"]
+
+
+def _thirty_files(write):
+    for number in range(30):
+        write(f"many/post-{number:02}.md", f"---\ntitle: Same title\ntags: [t{number % 3}]\n---\nBody {number} with **bold**.\n")
+
+
+def test_import_in_worker_processes_matches_one_process(write, tmp_path, run_import, settings, monkeypatch):
+    from concurrent.futures import ProcessPoolExecutor
+
+    submitted = []
+    original_submit = ProcessPoolExecutor.submit
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", lambda self, *a, **k: submitted.append(a) or original_submit(self, *a, **k))
+    _thirty_files(write)
+    settings.TINTA_IMPORT_WORKERS = 1
+    alone = run_import(tmp_path / "many").report
+    alone_posts = list(Post.objects.order_by("slug").values_list("slug", "title", "body_html", "excerpt", "word_count"))
+    Post.objects.all().delete()
+
+    settings.TINTA_IMPORT_WORKERS = 2
+    parallel = run_import(tmp_path / "many").report
+
+    assert len(submitted) == 30  # every file went through a worker process
+    assert parallel == alone
+    assert list(Post.objects.order_by("slug").values_list("slug", "title", "body_html", "excerpt", "word_count")) == alone_posts
+
+
+def test_import_goes_on_in_process_when_workers_fail(write, tmp_path, run_import, settings, monkeypatch):
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    _thirty_files(write)
+    settings.TINTA_IMPORT_WORKERS = 2
+
+    def broken(self, *args, **kwargs):
+        raise BrokenProcessPool("a worker was killed")
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", broken)
+
+    run = run_import(tmp_path / "many")
+
+    assert run.counts["created"] == 30
+    assert run.code == 0
