@@ -50,6 +50,8 @@ DRAFT_STATUSES = {"draft", "hidden", "private", "unpublished", "unlisted"}
 PUBLISHED_STATUSES = {"published", "publish", "public", "live"}
 
 MAX_TAG_LENGTH = 100
+MAX_FRONTMATTER_VALUES = 10_000
+MAX_FRONTMATTER_DEPTH = 50
 MAX_TITLE_LENGTH = 500
 
 _PELICAN_TITLE = re.compile(r"^title:[ \t]*\S", re.IGNORECASE)
@@ -301,13 +303,41 @@ def _load_yaml(source):
     except yaml.YAMLError as error:
         problem = getattr(error, "problem", None) or str(error)
         raise ArticleError(f"the frontmatter is not valid YAML: {problem} on line {_yaml_line(error)}; fix the YAML syntax there")
+    except RecursionError:
+        raise ArticleError("the frontmatter nests lists or mappings too deeply to read; flatten it")
     if typed is None:
         return {}, {}
+    _check_size(typed)
     if not isinstance(typed, dict):
         raise ArticleError(
             f"the frontmatter is a {_kind(typed)}, not a mapping; write it as 'key: value' lines such as 'title: My post'"
         )
     return typed, raw
+
+
+def _check_size(value):
+    """Refuse frontmatter that unfolds into a huge structure.
+
+    YAML aliases let a few lines stand for billions of values ("billion
+    laughs"); PyYAML shares them, but anything that walks the result (keeping
+    unknown keys as JSON, say) would unfold them. Walk it once, counting.
+    """
+    budget = MAX_FRONTMATTER_VALUES
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        budget -= 1
+        if budget < 0:
+            raise ArticleError(
+                f"the frontmatter holds more than {MAX_FRONTMATTER_VALUES:,} values once its YAML aliases (*name) are "
+                "unfolded; write the values out instead of repeating aliases"
+            )
+        if depth > MAX_FRONTMATTER_DEPTH:
+            raise ArticleError(f"the frontmatter nests lists or mappings more than {MAX_FRONTMATTER_DEPTH} deep; flatten it")
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for pair in item.items() for child in pair)
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
 
 
 def _yaml_line(error):

@@ -631,3 +631,20 @@ def test_parse_article_keeps_commas_inside_a_listed_tag():
     post = article('title: T\ntags: ["Ships, boats", "plain"]')
 
     assert post.tags == ["Ships, boats", "plain"]
+
+
+def test_parse_article_refuses_a_yaml_alias_bomb_quickly():
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in "bcdefghi":
+        previous = chr(ord(level) - 1)
+        lines.append(f"{level}: &{level} [{', '.join(['*' + previous] * 9)}]")
+    message = error_of("---\ntitle: Bomb\n" + "\n".join(lines) + "\n---\nBody\n")
+
+    assert "aliases" in message
+
+
+@pytest.mark.parametrize("depth", [60, 5000])
+def test_parse_article_refuses_deeply_nested_frontmatter(depth):
+    message = error_of("---\ntitle: Deep\nx: " + "[" * depth + "]" * depth + "\n---\nBody\n")
+
+    assert "nest" in message
