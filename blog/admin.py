@@ -23,11 +23,11 @@ from django.urls import path
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext, npgettext
 from django.utils.translation import gettext_lazy as _
 
 from . import admin_views, history
-from .forms import AuthorAdminForm, MergeForm, PostAdminForm, ScheduleForm, TagAdminForm
+from .forms import AuthorAdminForm, MergeForm, PostAdminForm, PostAuthorForm, ScheduleForm, TagAdminForm
 from .merges import merge_authors, merge_tags
 from .models import Author, ImportRun, Post, PostAuthor, Tag, draft_q, edited_since_import, published_q, scheduled_q
 
@@ -109,6 +109,7 @@ class PostAuthorInline(admin.TabularInline):
     """The byline is part of the post: whoever may edit the post may edit its byline."""
 
     model = PostAuthor
+    form = PostAuthorForm
     extra = 1
     autocomplete_fields = ["author"]
     verbose_name = _("author")
@@ -298,7 +299,8 @@ class PostAdmin(HistoryMixin, admin.ModelAdmin):
             return True
 
         count = self._apply(request, queryset, publish, gettext("Published now."))
-        self.message_user(request, gettext("%(count)d posts published.") % {"count": count}, messages.SUCCESS)
+        message = ngettext("%(count)d post published.", "%(count)d posts published.", count) % {"count": count}
+        self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(description=_("Unpublish (back to draft)"), permissions=["publish"])
     def unpublish(self, request, queryset):
@@ -309,7 +311,8 @@ class PostAdmin(HistoryMixin, admin.ModelAdmin):
             return True
 
         count = self._apply(request, queryset, unpublish, gettext("Unpublished."))
-        self.message_user(request, gettext("%(count)d posts are drafts again.") % {"count": count}, messages.SUCCESS)
+        message = ngettext("%(count)d post is a draft again.", "%(count)d posts are drafts again.", count) % {"count": count}
+        self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(description=_("Schedule…"), permissions=["publish"])
     def schedule(self, request, queryset):
@@ -323,7 +326,9 @@ class PostAdmin(HistoryMixin, admin.ModelAdmin):
 
             count = self._apply(request, queryset, schedule, gettext("Scheduled for %(when)s.") % {"when": history.format_when(when)})
             self.message_user(
-                request, gettext("%(count)d posts scheduled for %(when)s.") % {"count": count, "when": history.format_when(when)},
+                request,
+                ngettext("%(count)d post scheduled for %(when)s.", "%(count)d posts scheduled for %(when)s.", count)
+                % {"count": count, "when": history.format_when(when)},
                 messages.SUCCESS,
             )
             return None
@@ -459,6 +464,22 @@ class AuthorAdmin(HistoryMixin, MergeMixin, admin.ModelAdmin):
 # -- imports ------------------------------------------------------------------------------
 
 
+def import_status_word(status, count):
+    """The importer's status word (``created``…) in the interface's language, agreeing with ``count``.
+
+    The same entries as ``admin/blog/importrun/_status.html``, which the import report uses.
+    """
+    words = {
+        "created": npgettext("import status", "created", "created", count),
+        "updated": npgettext("import status", "updated", "updated", count),
+        "unchanged": npgettext("import status", "unchanged", "unchanged", count),
+        "conflict": npgettext("import status", "conflict", "conflict", count),
+        "skipped": npgettext("import status", "skipped", "skipped", count),
+        "failed": npgettext("import status", "failed", "failed", count),
+    }
+    return words.get(status, status)
+
+
 @admin.register(ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
     """Import runs are read, never edited; "add" is running a new import."""
@@ -490,7 +511,7 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("files"))
     def summary(self, run):
-        return ", ".join(f"{count} {status}" for status, count in run.counts.items() if count) or "—"
+        return ", ".join(f"{count} {import_status_word(status, count)}" for status, count in run.counts.items() if count) or "—"
 
     @admin.display(description=_("result"))
     def result(self, run):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagWidget
 
 from . import history
-from .models import Author, Post, Tag, tag_for_name
+from .models import Author, Post, PostAuthor, Tag, tag_for_name
 from .rendering import render_markdown
 from .slugs import make_slug
 
@@ -102,7 +102,7 @@ def _unique_post_slug(title, exclude_pk):
 
 
 class PostAdminForm(forms.ModelForm):
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False, label=_("Lock version"))
 
     class Meta:
         model = Post
@@ -168,6 +168,15 @@ class PostAdminForm(forms.ModelForm):
         super()._save_m2m()
         if names is not None:
             self.instance.tags.set(list(dict.fromkeys(tag_for_name(name) for name in names)), clear=False)
+
+
+class PostAuthorForm(forms.ModelForm):
+    """A row of the byline; its columns named here, in the interface's language (the model's fields have no verbose names)."""
+
+    class Meta:
+        model = PostAuthor
+        fields = ["author", "order"]
+        labels = {"author": _("author"), "order": _("order")}
 
 
 class SlugFromNameForm(forms.ModelForm):

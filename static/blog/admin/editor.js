@@ -11,7 +11,8 @@
   "use strict";
 
   var DELAY = 350;
-  var t = window.gettext || function (text) { return text; };
+  // Django's JavaScript catalog (the admin's jsi18n, which includes the project's LOCALE_PATHS); English without it.
+  var gettext = window.gettext || function (text) { return text; };
 
   function setup(editor) {
     var textarea = editor.querySelector("textarea");
@@ -62,7 +63,7 @@
       controller = new AbortController();
       var data = new FormData();
       data.append("body", text);
-      say(t("Updating…"));
+      say(gettext("Updating…"));
       fetch(editor.dataset.previewUrl, {
         method: "POST",
         body: data,
@@ -72,7 +73,7 @@
       }).then(function (response) {
         return response.json().then(function (payload) { return {ok: response.ok, payload: payload}; });
       }).then(function (result) {
-        if (!result.ok) { say(result.payload.error || t("The preview could not be updated.")); return; }
+        if (!result.ok) { say(result.payload.error || gettext("The preview could not be updated.")); return; }
         var doc = previewDocument();
         var body = doc && doc.querySelector(".body");
         if (!body) return;
@@ -80,9 +81,9 @@
         shown = text;
         editor.classList.add("md-editor-live");
         syncScroll();
-        say(t("Preview up to date"));
+        say(gettext("Preview up to date"));
       }).catch(function (error) {
-        if (error.name !== "AbortError") say(t("The preview could not be updated; it will try again as you type."));
+        if (error.name !== "AbortError") say(gettext("The preview could not be updated; it will try again as you type."));
       });
     }
 

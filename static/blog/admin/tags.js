@@ -10,7 +10,9 @@
 (function () {
   "use strict";
 
-  var t = window.gettext || function (text) { return text; };
+  // Django's JavaScript catalog (the admin's jsi18n, which includes the project's LOCALE_PATHS); English without it.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (singular, plural, count) { return count === 1 ? singular : plural; };
   var interpolate = window.interpolate || function (format, args) { return format.replace("%s", args[0]); };
   var counter = 0;
 
@@ -53,7 +55,7 @@
     editor.className = "tag-editor";
     var chips = document.createElement("ul");
     chips.className = "tag-chips";
-    chips.setAttribute("aria-label", t("Tags of this post"));
+    chips.setAttribute("aria-label", gettext("Tags of this post"));
     var entry = document.createElement("input");
     entry.type = "text";
     entry.className = "tag-entry";
@@ -63,7 +65,7 @@
     entry.setAttribute("aria-autocomplete", "list");
     entry.setAttribute("aria-expanded", "false");
     entry.setAttribute("aria-controls", id + "-list");
-    entry.placeholder = t("Add a tag…");
+    entry.placeholder = gettext("Add a tag…");
     var list = document.createElement("ul");
     list.className = "tag-suggestions";
     list.id = id + "-list";
@@ -92,11 +94,11 @@
         remove.type = "button";
         remove.className = "tag-remove";
         remove.textContent = "×";
-        remove.setAttribute("aria-label", interpolate(t("Remove tag %s"), [name]));
+        remove.setAttribute("aria-label", interpolate(gettext("Remove tag %s"), [name]));
         remove.addEventListener("click", function () {
           names.splice(index, 1);
           write();
-          live.textContent = interpolate(t("Removed %s"), [name]);
+          live.textContent = interpolate(gettext("Removed %s"), [name]);
           entry.focus();
         });
         chip.append(text, remove);
@@ -130,11 +132,11 @@
         option.id = id + "-option-" + index;
         option.setAttribute("role", "option");
         option.className = "tag-option" + (tag.create ? " tag-option-new" : "");
-        option.textContent = tag.create ? interpolate(t("New tag “%s”"), [tag.name]) : tag.name;
+        option.textContent = tag.create ? interpolate(gettext("New tag “%s”"), [tag.name]) : tag.name;
         if (!tag.create) {
           var count = document.createElement("span");
           count.className = "tag-count";
-          count.textContent = " " + interpolate(t("(%s posts)"), [tag.count]);
+          count.textContent = " " + interpolate(ngettext("(%s post)", "(%s posts)", tag.count), [tag.count]);
           option.append(count);
         }
         option.addEventListener("mousedown", function (event) { event.preventDefault(); });
@@ -147,7 +149,7 @@
       entry.setAttribute("aria-expanded", open ? "true" : "false");
       // Only the tag with the typed text's slug is chosen by Enter alone; others need the arrows or a click.
       highlight(open ? options.findIndex(function (tag) { return tag.exact; }) : -1);
-      if (open) live.textContent = interpolate(t("%s suggestions"), [options.length]);
+      if (open) live.textContent = interpolate(ngettext("%s suggestion", "%s suggestions", options.length), [options.length]);
     }
 
     function has(name) {
@@ -173,7 +175,7 @@
       if (name && !has(name)) {
         names.push(name);
         write();
-        live.textContent = interpolate(t("Added %s"), [name]);
+        live.textContent = interpolate(gettext("Added %s"), [name]);
       }
       entry.value = "";
       suggestions = [];
@@ -221,7 +223,7 @@
       } else if (event.key === "Backspace" && entry.value === "" && names.length) {
         var removed = names.pop();
         write();
-        live.textContent = interpolate(t("Removed %s"), [removed]);
+        live.textContent = interpolate(gettext("Removed %s"), [removed]);
       }
     });
     entry.addEventListener("blur", function () { setTimeout(close, 150); });
