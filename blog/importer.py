@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from . import history, workers
@@ -298,7 +298,13 @@ class _Importer:
                 return prepared
             if isinstance(prepared, BaseException):
                 raise prepared
-            return self._import(source, *prepared)
+            try:
+                return self._import(source, *prepared)
+            except IntegrityError:
+                # Another import (or an editor) created this post or took this
+                # slug between our read and our write; the file's transaction
+                # was rolled back, so looking again sees what they wrote.
+                return self._import(source, *prepared)
         except ArticleError as error:
             return FileResult(source.rel, FAILED, message=str(error))
         except NotAnArticle as error:
