@@ -20,6 +20,7 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
+from taggit.models import Tag as TaggitTag
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -525,3 +526,8 @@ class ImportRunAdmin(admin.ModelAdmin):
         # The admin turns newlines in a read-only value into <br>, which do not belong in a table.
         return mark_safe(" ".join(html.splitlines()))  # noqa: S308 - rendered by the template engine, escaped there
 
+
+# taggit registers an admin for its own Tag model, which Tinta does not use
+# (blog.Tag is the tag model); two "Tags" in the admin would only confuse.
+if admin.site.is_registered(TaggitTag):
+    admin.site.unregister(TaggitTag)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "csp",
+    "axes",
     "taggit",
     "reversion",
     "blog",
@@ -70,7 +71,19 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers requests from locked-out clients.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login attempts are rate limited by django-axes: after AXES_FAILURE_LIMIT
+# failures for one username from one address, that pair is locked out for
+# AXES_COOLOFF_TIME hours (a success resets the count).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("TINTA_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("TINTA_LOGIN_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("TINTA_PROXY_COUNT", "0"))
 
 ROOT_URLCONF = "config.urls"
 

@@ -17,6 +17,8 @@ def fresh_cache(settings):
     """Each test starts with an empty cache and, unless it turns it on, no page cache:
     tests run inside transactions whose commit hooks (the content version) never fire."""
     settings.TINTA_PAGE_CACHE_SECONDS = 0
+    # Tests make many users; hashing their passwords properly is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     yield
     with contextlib.suppress(Exception):  # a test may have pointed the cache at a dead server

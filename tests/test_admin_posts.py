@@ -152,8 +152,7 @@ def test_post_preview_renders_markdown_with_the_site_pipeline_sanitised(admin_cl
 
 
 def test_post_preview_is_staff_only_and_post_only(client, django_user_model, admin_client):
-    django_user_model.objects.create_user("reader", password="pw")
-    client.login(username="reader", password="pw")
+    client.force_login(django_user_model.objects.create_user("reader", password="pw"))
 
     assert client.post("/admin/blog/post/preview/", {"body": "x"}).status_code == 302  # to the login page
     assert admin_client.get("/admin/blog/post/preview/").status_code == 405
