@@ -20,12 +20,12 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
-from taggit.models import Tag as TaggitTag
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext, npgettext
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag as TaggitTag
 
 from . import admin_views, history
 from .forms import AuthorAdminForm, MergeForm, PostAdminForm, PostAuthorForm, ScheduleForm, TagAdminForm
