@@ -73,8 +73,13 @@ class ImportReport:
     def failed(self):
         return self.counts[FAILED] > 0
 
+    pruned: list = None  # with prune: the posts unpublished because their file is gone
+
     def to_dict(self):
-        return {"files": [result.to_dict() for result in self.files], "counts": self.counts}
+        report = {"files": [result.to_dict() for result in self.files], "counts": self.counts}
+        if self.pruned is not None:
+            report["pruned"] = self.pruned
+        return report
 
 
 @dataclass
@@ -87,7 +92,9 @@ class Source:
     in_drafts_folder: bool = False
 
 
-def import_articles(paths, *, dry_run=False, force=False, progress=None, source=ImportRun.Source.CODE, user=None, command=""):
+def import_articles(
+    paths, *, dry_run=False, force=False, prune=False, progress=None, source=ImportRun.Source.CODE, user=None, command=""
+):
     """Import every article under ``paths`` (files or folders) and report on each.
 
     ``progress``, if given, is called as ``progress(done, total)`` after each file.
@@ -98,6 +105,10 @@ def import_articles(paths, *, dry_run=False, force=False, progress=None, source=
     saying where it came from (``source``: the command, the admin), who ran it
     (``user``) and how (``command``); posts it writes get a history revision
     by ``user``.
+
+    With ``prune``, published posts imported earlier from a folder given here
+    whose file is no longer in it are unpublished (made drafts, never deleted)
+    and listed in ``report.pruned``.
     """
     run = ImportRun(source=source, user=user, command=command or " ".join(map(str, paths)), dry_run=dry_run, force=force)
     report = ImportReport(dry_run=dry_run, run=run)
@@ -112,11 +123,33 @@ def import_articles(paths, *, dry_run=False, force=False, progress=None, source=
             report.files.append(importer.import_one(source, prepared))
             if progress:
                 progress(done, len(sources))
+        if prune:
+            report.pruned = _prune(paths, sources, report, user)
         if dry_run:
             transaction.set_rollback(True)
     run.counts, run.files, run.finished_at = report.counts, [result.to_dict() for result in report.files], timezone.now()
     run.save()
     return report
+
+
+def _prune(paths, sources, report, user):
+    """Unpublish the posts whose files disappeared from the folders imported."""
+    present = {(str(source.root.resolve()), source.rel) for source in sources}
+    present |= {(str(Path(path).resolve()), result.path) for path in paths for result in report.files}
+    roots = [str(Path(path).resolve()) for path in paths if Path(path).is_dir()]
+    pruned = []
+    for post in Post.objects.filter(source_root__in=roots).published().order_by("source_root", "source_path"):
+        if (post.source_root, post.source_path) in present:
+            continue
+        with transaction.atomic(), history.revision(user=user, comment=f"Unpublished: {post.source_path} is gone"):
+            post.status = Post.Status.DRAFT
+            # Not an editor's edit, and a file that comes back is imported again.
+            post.source_hash = ""
+            post.import_hash = post.fingerprint()
+            post.save()
+            history.record(post)
+        pruned.append({"path": post.source_path, "slug": post.slug})
+    return pruned
 
 
 def collect(path, report):
@@ -328,9 +361,9 @@ class _Importer:
         authors = list({author.slug: author for author in reversed(authors)}.values())[::-1]
         tags = list({tag.slug: tag for tag in reversed(tags)}.values())[::-1]
         with transaction.atomic(), history.revision(user=self.user, comment=f"Imported from {source.rel}"):
-            return self._write(article, rendered, authors, tags)
+            return self._write(article, rendered, authors, tags, root=str(source.root.resolve()))
 
-    def _write(self, article, rendered, authors, tags):
+    def _write(self, article, rendered, authors, tags, root):
         post = Post.objects.select_for_update().filter(import_key=article.import_key).first()
         if post is None and article.slug:
             # The file now names the slug its post already has (an export written
@@ -365,6 +398,7 @@ class _Importer:
         post.cover_image = article.cover_image
         post.extra_frontmatter = article.extra
         post.source_path = article.path
+        post.source_root = root
         post.source_hash = article.source_hash
         tag_slugs = sorted(tag.slug for tag in tags)
         author_slugs = [author.slug for author in authors]

@@ -179,6 +179,10 @@ class Post(SlugHistoryMixin, models.Model):
         help_text=_("How re-imports find this post: its frontmatter slug or id, or its file's path."),
     )
     source_path = models.CharField(_("source file"), max_length=1000, blank=True, editable=False)
+    source_root = models.CharField(
+        _("source folder"), max_length=1000, blank=True, editable=False,
+        help_text=_("The folder the import was given, so `import_articles --prune` knows which files it owns."),
+    )
     source_hash = models.CharField(_("source file hash"), max_length=64, blank=True, editable=False)
     import_hash = models.CharField(
         _("imported content hash"), max_length=64, blank=True, editable=False,

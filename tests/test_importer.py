@@ -829,3 +829,49 @@ def test_import_goes_on_in_process_when_workers_fail(write, tmp_path, run_import
 
     assert run.counts["created"] == 30
     assert run.code == 0
+
+
+def test_import_never_deletes_a_post_whose_file_is_gone(write, tmp_path, run_import):
+    gone = write("gone.md", POST.format(title="Gone"))
+    write("kept.md", POST.format(title="Kept"))
+    run_import(tmp_path)
+    gone.unlink()
+
+    run = run_import(tmp_path)
+
+    assert "pruned" not in run.report
+    assert Post.objects.published().count() == 2
+
+
+def test_import_prune_unpublishes_posts_whose_file_is_gone_and_lists_them(write, tmp_path, run_import):
+    gone = write("site/gone.md", POST.format(title="Gone"))
+    write("site/kept.md", POST.format(title="Kept"))
+    write("other/elsewhere.md", POST.format(title="Elsewhere"))
+    run_import(tmp_path / "site")
+    run_import(tmp_path / "other")
+    gone.unlink()
+
+    dry = run_import(tmp_path / "site", "--prune", "--dry-run")
+    assert dry.report["pruned"] == [{"path": "gone.md", "slug": "gone"}]
+    assert Post.objects.get(slug="gone").status == Post.Status.PUBLISHED
+
+    run = run_import(tmp_path / "site", "--prune")
+
+    assert run.report["pruned"] == [{"path": "gone.md", "slug": "gone"}]
+    assert Post.objects.get(slug="gone").status == Post.Status.DRAFT
+    assert set(Post.objects.published().values_list("slug", flat=True)) == {"kept", "elsewhere"}
+    # Back again, the file is imported as before, not treated as an editor's draft.
+    gone.write_text(POST.format(title="Gone"), encoding="utf-8")
+    assert run_import(tmp_path / "site", "--prune").file("gone.md")["status"] == "updated"
+    assert Post.objects.get(slug="gone").status == Post.Status.PUBLISHED
+
+
+def test_import_prune_text_report_names_the_unpublished(write, tmp_path, capsys):
+    gone = write("gone.md", POST.format(title="Gone"))
+    call_command("import_articles", str(tmp_path))
+    gone.unlink()
+    capsys.readouterr()
+
+    call_command("import_articles", str(tmp_path), "--prune")
+
+    assert "pruned    gone.md → gone: its file is gone; unpublished" in capsys.readouterr().out

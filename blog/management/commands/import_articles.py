@@ -19,19 +19,23 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="*", metavar="PATH", help="A Markdown file, or a folder searched recursively.")
         parser.add_argument("--dry-run", action="store_true", help="Parse and validate everything; write nothing.")
         parser.add_argument("--force", action="store_true", help="Overwrite posts edited since their last import.")
+        parser.add_argument(
+            "--prune", action="store_true",
+            help="Unpublish (never delete) posts imported from these folders whose files are gone, and list them.",
+        )
         parser.add_argument("--format", choices=["text", "json"], default="text", help="Report format (default: text).")
 
-    def handle(self, *args, paths, dry_run, force, format, **options):
+    def handle(self, *args, paths, dry_run, force, prune, format, **options):
         paths = [Path(path) for path in paths] or [Path(settings.TINTA_DEFAULT_IMPORT_PATH)]
         missing = [str(path) for path in paths if not path.exists()]
         if missing:
             raise CommandError(f"no such file or folder: {', '.join(missing)}", returncode=2)
 
         progress = self._progress if self.stderr.isatty() else None
-        flags = [flag for flag, given in (("--dry-run", dry_run), ("--force", force)) if given]
+        flags = [flag for flag, given in (("--dry-run", dry_run), ("--force", force), ("--prune", prune)) if given]
         command = " ".join(["manage.py import_articles", *map(str, paths), *flags])
         report = import_articles(
-            paths, dry_run=dry_run, force=force, progress=progress, source=ImportRun.Source.COMMAND, command=command
+            paths, dry_run=dry_run, force=force, prune=prune, progress=progress, source=ImportRun.Source.COMMAND, command=command
         )
 
         if format == "json":
@@ -60,6 +64,8 @@ class Command(BaseCommand):
             if result.message:
                 line += f": {result.message}"
             self.stdout.write(styles[result.status](line))
+        for gone in report.pruned or []:
+            self.stdout.write(self.style.WARNING(f"{'pruned':<9} {gone['path']} → {gone['slug']}: its file is gone; unpublished"))
         counts = report.counts
         summary = ", ".join(f"{counts[status]} {status}" for status in counts)
         total = len(report.files)
