@@ -1,12 +1,19 @@
-"""The sitemap: every published post, and the tags and authors that have one."""
+"""The sitemap: every published post, and the tags and authors that have one.
+
+`/sitemap.xml` is an index of sections (`/sitemap-posts.xml?p=2`, …) of at most
+SECTION_SIZE URLs each, so neither it nor a section grows with the site.
+"""
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Count, Max
 
 from .models import Author, Post, Tag, published_q
 
+SECTION_SIZE = 2000
+
 
 class PostSitemap(Sitemap):
+    limit = SECTION_SIZE
     def items(self):
         return Post.objects.published().only("slug", "updated_at").order_by("-publish_date", "-id")
 
@@ -15,6 +22,7 @@ class PostSitemap(Sitemap):
 
 
 class TagSitemap(Sitemap):
+    limit = SECTION_SIZE
     def items(self):
         public = published_q("tagged_posts__content_object__")
         return (
@@ -30,6 +38,7 @@ class TagSitemap(Sitemap):
 
 
 class AuthorSitemap(Sitemap):
+    limit = SECTION_SIZE
     def items(self):
         public = published_q("post_links__post__")
         return (

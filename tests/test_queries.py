@@ -22,6 +22,9 @@ URLS = [
     "/tags/shared/feed/",
     "/authors/ann/feed/atom/",
     "/sitemap.xml",
+    "/sitemap-posts.xml",
+    "/sitemap-tags.xml",
+    "/sitemap-authors.xml",
 ]
 
 

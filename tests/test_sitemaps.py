@@ -4,9 +4,24 @@ import re
 
 import pytest
 
+from blog import sitemaps
 from factories import make_draft, make_post, make_scheduled
 
 pytestmark = pytest.mark.django_db
+
+
+def locations(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return re.findall(r"<loc>(.*?)</loc>", response.text)
+
+
+def sitemap_urls(client):
+    """Every URL of every section the index lists."""
+    urls = []
+    for section in locations(client, "/sitemap.xml"):
+        urls += locations(client, section.removeprefix("http://testserver"))
+    return urls
 
 
 def test_sitemap_lists_exactly_published_posts_tags_and_authors(client):
@@ -14,13 +29,26 @@ def test_sitemap_lists_exactly_published_posts_tags_and_authors(client):
     make_draft("Draft", slug="draft", tags=["Draft tag"], authors=["Draft Author"])
     make_scheduled("Later", slug="later", tags=["Later tag"], authors=["Later Author"])
 
-    response = client.get("/sitemap.xml")
+    urls = sitemap_urls(client)
 
-    assert response.status_code == 200
-    urls = set(re.findall(r"<loc>(.*?)</loc>", response.text))
-    assert urls == {
+    assert sorted(urls) == sorted([
         "http://testserver" + public.get_absolute_url(),
         "http://testserver/tags/shown/",
         "http://testserver/authors/visible-author/",
-    }
-    assert response.text.count("<lastmod>") == 3
+    ])
+    assert client.get("/sitemap-posts.xml").text.count("<lastmod>") == 1
+
+
+def test_sitemap_index_splits_sections_into_pages(client, monkeypatch):
+    monkeypatch.setattr(sitemaps.PostSitemap, "limit", 3)
+    for number in range(7):
+        make_post(f"Post {number}")
+
+    index = locations(client, "/sitemap.xml")
+    urls = sitemap_urls(client)
+
+    assert [url for url in index if "posts" in url] == [
+        "http://testserver/sitemap-posts.xml", "http://testserver/sitemap-posts.xml?p=2", "http://testserver/sitemap-posts.xml?p=3",
+    ]
+    assert len([url for url in urls if "/posts/" in url]) == 7
+    assert client.get("/sitemap-posts.xml?p=4").status_code == 404

@@ -34,6 +34,9 @@ SURFACES = [
     "/authors/zed/feed/",
     "/authors/zed/feed/atom/",
     "/sitemap.xml",
+    "/sitemap-posts.xml",
+    "/sitemap-tags.xml",
+    "/sitemap-authors.xml",
 ]
 
 
