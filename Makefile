@@ -48,3 +48,30 @@ import: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+
+# Benchmarks (bench/README.md): their own virtualenv with Pelican beside the
+# app's requirements, generated data, every benchmark, one table of targets.
+BENCH_BIN := bench/.venv/bin
+
+.PHONY: bench bench-install
+
+bench: bench-install
+	$(BENCH_BIN)/python bench/run.py
+
+bench-install: bench/.venv/.installed
+
+bench/.venv/.installed: requirements.txt bench/requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "The benchmarks need Python 3.11 or newer (set PYTHON=python3.12, say)"; exit 1; }
+	test -x $(BENCH_BIN)/python || $(PYTHON) -m venv bench/.venv
+	$(BENCH_BIN)/python -m pip install --quiet --upgrade pip
+	$(BENCH_BIN)/python -m pip install --quiet -r bench/requirements.txt
+	touch $@
+
+# Property-based fuzzing of the importer with far more examples than CI runs
+# (the `long` hypothesis profile of tests/test_fuzz_frontmatter.py: 5,000 a
+# property, fresh random examples each run), stopped after FUZZ_SECONDS.
+FUZZ_SECONDS ?= 1800
+.PHONY: fuzz
+fuzz: install-dev
+	HYPOTHESIS_PROFILE=long timeout $(FUZZ_SECONDS) $(BIN)/python -m pytest -p no:cacheprovider -q --durations=10 \
+		--hypothesis-show-statistics tests/test_fuzz_frontmatter.py tests/test_fuzz_importer.py

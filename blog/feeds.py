@@ -8,6 +8,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .models import Author, Post, Tag
@@ -68,7 +69,8 @@ class PostsAtomFeed(PostsFeed):
         return self.description(obj)
 
     def item_description(self, item):
-        return item.description or item.excerpt
+        # Atom's <summary type="html"> is read as HTML; the description is plain text.
+        return escape(item.description or item.excerpt)
 
     def item_extra_kwargs(self, item):
         return {"content": item.body_html}

@@ -13,6 +13,7 @@ import datetime as dt
 import email.utils
 import hashlib
 import html
+import math
 import re
 import tomllib
 import unicodedata
@@ -291,10 +292,31 @@ def _split_pelican(text):
     return meta, meta, originals, "\n".join(lines[end + 1 :])
 
 
+def load_yaml_data(text, what="the frontmatter"):
+    """Safe YAML for authors.yml and tags.yml: plain data or an ArticleError, in bounded size."""
+    try:
+        data = yaml.load(text, Loader=_TypedLoader)
+    except yaml.YAMLError as error:
+        problem = getattr(error, "problem", None) or str(error)
+        raise ArticleError(f"{what} is not valid YAML: {problem} on line {_yaml_line(error, offset=0)}; fix it")
+    except RecursionError:
+        raise ArticleError(f"{what} nests lists or mappings too deeply to read; flatten it")
+    except _CONVERSION_ERRORS as error:
+        raise ArticleError(f"{what} has a value YAML cannot convert ({error}); write it as plain text")
+    _check_size(data, what)
+    return data
+
+
+# What PyYAML's constructors raise on values such as `!!int x` or `!!float ''`.
+_CONVERSION_ERRORS = (ValueError, KeyError, IndexError, AttributeError, TypeError, OverflowError)
+
+
 def _load_yaml(source):
     try:
         typed = yaml.load(source, Loader=_TypedLoader)
         raw = yaml.load(source, Loader=_TextLoader)
+    except _CONVERSION_ERRORS as error:
+        raise ArticleError(f"the frontmatter has a value YAML cannot convert ({error}); write it as plain text or fix the tag")
     except yaml.constructor.ConstructorError as error:
         raise ArticleError(
             f"the frontmatter uses the YAML tag {error.problem.split()[-1] if error.problem else ''} "
@@ -315,7 +337,7 @@ def _load_yaml(source):
     return typed, raw
 
 
-def _check_size(value):
+def _check_size(value, what="the frontmatter"):
     """Refuse frontmatter that unfolds into a huge structure.
 
     YAML aliases let a few lines stand for billions of values ("billion
@@ -329,18 +351,18 @@ def _check_size(value):
         budget -= 1
         if budget < 0:
             raise ArticleError(
-                f"the frontmatter holds more than {MAX_FRONTMATTER_VALUES:,} values once its YAML aliases (*name) are "
+                f"{what} holds more than {MAX_FRONTMATTER_VALUES:,} values once its YAML aliases (*name) are "
                 "unfolded; write the values out instead of repeating aliases"
             )
         if depth > MAX_FRONTMATTER_DEPTH:
-            raise ArticleError(f"the frontmatter nests lists or mappings more than {MAX_FRONTMATTER_DEPTH} deep; flatten it")
+            raise ArticleError(f"{what} nests lists or mappings more than {MAX_FRONTMATTER_DEPTH} deep; flatten it")
         if isinstance(item, dict):
             stack.extend((child, depth + 1) for pair in item.items() for child in pair)
         elif isinstance(item, list):
             stack.extend((child, depth + 1) for child in item)
 
 
-def _yaml_line(error):
+def _yaml_line(error, offset=1):
     # An unclosed quote or bracket is reported where it opened (the context),
     # not at the end of the frontmatter where the parser gave up.
     context = getattr(error, "context", None) or ""
@@ -348,14 +370,18 @@ def _yaml_line(error):
     mark = (getattr(error, "context_mark", None) if unclosed else None) or getattr(error, "problem_mark", None)
     # The frontmatter text starts at the end of the opening '---' line, and
     # marks count from 0: mark line 1 is the file's line 2.
-    return mark.line + 1 if mark else "?"
+    return mark.line + offset if mark else "?"
 
 
 def _load_toml(source):
     try:
-        return tomllib.loads(source)
+        data = tomllib.loads(source)
+    except RecursionError:
+        raise ArticleError("the frontmatter nests tables or arrays too deeply to read; flatten it")
     except tomllib.TOMLDecodeError as error:
         raise ArticleError(f"the frontmatter is not valid TOML: {error}; fix the TOML syntax there")
+    _check_size(data)
+    return data
 
 
 def _lowercase_keys(mapping):
@@ -410,6 +436,8 @@ def to_json(value):
         return {str(k): to_json(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):
         return [to_json(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # JSON has no infinity or NaN
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
@@ -426,8 +454,12 @@ def _as_text(value, name):
 
 
 def clean_text(value):
-    """Decode HTML entities (`C&oacute;mo` → `Cómo`) and collapse whitespace."""
-    return " ".join(html.unescape(value).split())
+    """Decode HTML entities (`C&oacute;mo` → `Cómo`), collapse whitespace and drop
+    control characters (XML, and so every feed, refuses them)."""
+    return " ".join(_CONTROL.sub("", html.unescape(value).replace("\x00", "")).split())
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def to_bool(value, name):

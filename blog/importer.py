@@ -24,13 +24,12 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from . import history, workers
-from .frontmatter import ArticleError, NotAnArticle, clean_text, too_large
+from .frontmatter import ArticleError, NotAnArticle, clean_text, load_yaml_data, too_large
 from .models import Author, ImportRun, Post, PostAuthor, Tag
 from .slugs import make_slug
 
@@ -482,7 +481,9 @@ class _Importer:
         folder = source.path.parent
         wanted = make_slug(key)
         while True:
-            index = self._index(folder / filename)
+            candidate = folder / filename
+            # A symbolic link out of the folder imported is not followed, here as for articles.
+            index = {} if candidate.is_symlink() and not _is_inside(candidate, source.root) else self._index(candidate)
             if wanted in index:
                 return index[wanted]
             if folder == source.root or folder == folder.parent or source.root not in folder.parents:
@@ -497,8 +498,8 @@ class _Importer:
     def _author(self, resolved):
         profile = resolved.profile
         values = {
-            "role": _first(profile, "title", "role", "job_title")[:300],
-            "bio": _first(profile, "bio", "description", "about"),
+            "role": clean_text(_first(profile, "title", "role", "job_title"))[:300],
+            "bio": clean_text(_first(profile, "bio", "description", "about")),
             "url": _first(profile, "url", "website", "homepage")[:500],
             "avatar_url": _first(profile, "image_url", "avatar", "avatar_url", "image")[:500],
         }
@@ -547,12 +548,7 @@ def _load_index(path):
         return {}
     except (OSError, UnicodeDecodeError) as error:
         raise ArticleError(f"{path} could not be read ({error}); fix or remove it")
-    try:
-        data = yaml.load(text, Loader=yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" on line {mark.line + 1}" if mark else ""
-        raise ArticleError(f"{path} is not valid YAML{where}: {getattr(error, 'problem', error)}; fix it")
+    data = load_yaml_data(text, what=str(path))
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -9,12 +9,15 @@ import json
 
 from django.utils.safestring import mark_safe
 
+from .rendering import safe_url
+
 # The characters that could end a <script> element or start a comment in it.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
 def absolute(request, url):
-    """``url`` as an absolute URL on this site (remote URLs are kept)."""
+    """``url`` as an absolute URL on this site (remote URLs are kept; unsafe ones give "")."""
+    url = safe_url(url)
     if not url or url.startswith(("http://", "https://")):
         return url
     return request.build_absolute_uri(url)
@@ -38,7 +41,7 @@ def post_jsonld(post, tags, request):
         "keywords": [tag.name for tag in tags],
         "wordCount": post.word_count,
     }
-    if post.cover_image:
+    if absolute(request, post.cover_image):
         data["image"] = absolute(request, post.cover_image)
     return jsonld_script(data)
 

@@ -228,6 +228,16 @@ def _is_safe_url(value):
     return parts is not None and parts.scheme in ("", "http", "https")
 
 
+def safe_url(value):
+    """``value`` if a browser would read it as an http(s) or relative URL, else "".
+
+    For URLs that reach pages outside the sanitised body: author websites and
+    avatars, cover images (a `javascript:` website link would run on click).
+    """
+    value = str(value or "").strip()
+    return value if value and _is_safe_url(value) else ""
+
+
 def _allow_attribute(tag, name, value):
     if tag in DROPPED_WITH_CONTENT:
         return False

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django import template
 
 from ..metadata import absolute
+from ..rendering import safe_url as _safe_url
 
 register = template.Library()
 
@@ -31,3 +32,9 @@ def page_url(context, number):
 @register.simple_tag(takes_context=True)
 def absolute_url(context, url):
     return absolute(context["request"], url)
+
+
+@register.filter
+def safe_url(value):
+    """Only http(s) and relative URLs: a `javascript:` author website must never become a link."""
+    return _safe_url(value)
