@@ -13,9 +13,11 @@ runs out of time leaves its targets marked ✗ with the reason, and the others g
 
 import argparse
 import datetime as dt
+import os
 import platform
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -71,7 +73,30 @@ def run(name, script, limit, logs):
     return None, "", error, seconds
 
 
-def readme_section(date, table, targets, seconds):
+class LoadWatch(threading.Thread):
+    """The machine's highest 1-minute load average while the benchmarks run: with
+    other work on the machine, req/s and latencies move, and a reader should know."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.peak = os.getloadavg()[0]
+        self.stop = threading.Event()
+
+    def run(self):
+        while not self.stop.wait(5):
+            self.peak = max(self.peak, os.getloadavg()[0])
+
+
+def load_note(peak):
+    if peak <= CORES:
+        return f"the machine was otherwise quiet (load average at most {peak:.1f} on {CORES} cores)"
+    return (
+        f"other work shared the machine (load average up to {peak:.1f} on {CORES} cores), so the serving "
+        f"ratios in particular can be off by up to 2× either way; rows far from their limit are the reliable ones"
+    )
+
+
+def readme_section(date, table, targets, seconds, peak_load):
     groups = [group for group in ("import", "serving", "scale") if any(t.group == group for t in targets)]
     counts = "; ".join(
         f"{group}: {sum(t.holds for t in targets if t.group == group)} of {sum(t.group == group for t in targets)}" for group in groups
@@ -87,6 +112,7 @@ benchmark does, how to run one alone, the query budget of every page and how to
 profile; `bench/results.md` has the detail tables of the latest run.
 
 Latest run: {date}, {CORES} cores, `make bench` took {seconds / 60:.0f} minutes: {verdict}.
+During it {load_note(peak_load)}.
 
 {table}
 """
@@ -104,6 +130,8 @@ def main():
     started = time.perf_counter()
     date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
+    watch = LoadWatch()
+    watch.start()
     targets, details, timings = [], [], []
     for name in options.only:
         script, limit, labels = BENCHMARKS[name]
@@ -124,21 +152,23 @@ def main():
 
         details.append(json.loads(query_file.read_text())["details"])
     seconds = time.perf_counter() - started
+    watch.stop.set()
 
     table = targets_table(targets)
     held = sum(t.holds for t in targets)
     print(f"\nTinta benchmarks, {date} ({CORES} cores; {', '.join(timings)}; {seconds / 60:.0f} min in all)\n")
     print(table)
-    print(f"\n{held} of {len(targets)} targets hold. Details: bench/results.md")
+    print(f"\n{held} of {len(targets)} targets hold. During the run {load_note(watch.peak)}. Details: bench/results.md")
 
     machine = f"{CORES} cores, Python {platform.python_version()}, {platform.platform()}"
     (BENCH / "results.md").write_text(
         f"# Benchmark results\n\nLatest `make bench`: {date}; {machine}; took {seconds / 60:.0f} minutes "
-        f"({', '.join(timings)}).\n\n## Targets\n\n{table}\n\n{held} of {len(targets)} targets hold.\n\n## Details\n\n"
+        f"({', '.join(timings)}); during it {load_note(watch.peak)}.\n\n## Targets\n\n{table}\n\n"
+        f"{held} of {len(targets)} targets hold.\n\n## Details\n\n"
         + "\n\n".join(details) + "\n"
     )
     if not options.no_readme and set(options.only) == set(BENCHMARKS):
-        update_readme(readme_section(date, table, targets, seconds))
+        update_readme(readme_section(date, table, targets, seconds, watch.peak))
     # Targets that do not hold are the news, not a failure of the bench; a benchmark that could not run is.
     return 1 if any(t.name.endswith("did not run") for t in targets) else 0
 
