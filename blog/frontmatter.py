@@ -191,6 +191,13 @@ def parse_article(data, path, *, tz=dt.UTC, default_language="en", in_drafts_fol
     if publish_date is None:
         publish_date = date_from_path(path, tz)
 
+    cover_image = _image(fields.get("image"))
+    for field_name, value, limit in (
+        ("path", path, 1000), ("path", translation_key(path, language), 500),
+        (import_key.split(":", 1)[0], import_key, 500), ("image", cover_image, 500), ("lang", language, 20),
+    ):
+        if len(value) > limit:
+            raise ArticleError(f"field '{field_name}' is {len(value)} characters long; it may have at most {limit}")
     return Article(
         path=path,
         source_hash=hashlib.sha256(data).hexdigest(),
@@ -204,7 +211,7 @@ def parse_article(data, path, *, tz=dt.UTC, default_language="en", in_drafts_fol
         updated_date=parse_date(fields.get("updated"), "updated", tz),
         language=language,
         translation_key=translation_key(path, language),
-        cover_image=_image(fields.get("image")),
+        cover_image=cover_image,
         tags=parse_tags(fields.get("tags")),
         authors=parse_authors(fields.get("authors"), {k: meta.pop(k) for k in LEGACY_AUTHOR_KEYS if k in meta}, extra),
         extra=extra,
@@ -432,8 +439,10 @@ def _drop_nulls(raw, typed):
 
 def to_json(value):
     """Frontmatter values as JSON can store them (dates, sets and the like as text)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")  # PostgreSQL stores no NUL in text or JSON
     if isinstance(value, dict):
-        return {str(k): to_json(v) for k, v in value.items()}
+        return {str(k).replace("\x00", ""): to_json(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):
         return [to_json(v) for v in value]
     if isinstance(value, float) and not math.isfinite(value):
@@ -563,7 +572,7 @@ def _image(value):
         value = value[0] if value else ""
     if isinstance(value, dict):
         value = value.get("src") or value.get("url") or value.get("path") or ""
-    return str(value or "").strip()
+    return str(value or "").replace("\x00", "").strip()
 
 
 def parse_tags(value):

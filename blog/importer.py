@@ -29,7 +29,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from . import history, workers
-from .frontmatter import ArticleError, NotAnArticle, clean_text, load_yaml_data, too_large
+from .frontmatter import ArticleError, NotAnArticle, clean_text, load_yaml_data, to_json, too_large
 from .models import Author, ImportRun, Post, PostAuthor, Tag
 from .slugs import make_slug
 
@@ -503,7 +503,7 @@ class _Importer:
             "url": _first(profile, "url", "website", "homepage")[:500],
             "avatar_url": _first(profile, "image_url", "avatar", "avatar_url", "image")[:500],
         }
-        socials = profile.get("socials") if isinstance(profile.get("socials"), dict) else {}
+        socials = to_json(profile["socials"]) if isinstance(profile.get("socials"), dict) else {}
         author = Author.objects.filter(slug=resolved.slug).first()
         if author is None:
             return Author.objects.create(slug=resolved.slug, name=resolved.name, socials=socials, **values)
@@ -536,7 +536,7 @@ def _first(profile, *keys):
     for key in keys:
         value = profile.get(key)
         if isinstance(value, str) and value.strip():
-            return value.strip()
+            return value.replace("\x00", "").strip()
     return ""
 
 

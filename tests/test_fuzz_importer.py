@@ -485,3 +485,33 @@ def test_fuzz_child_process_memory_cap_is_available():
     # The alias-bomb test relies on RLIMIT_AS to keep a runaway child from taking the machine.
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     assert hard == resource.RLIM_INFINITY or hard >= CHILD_MEMORY
+
+
+def test_fuzz_import_never_hands_the_database_a_value_longer_than_its_column(write, run_import, tmp_path):
+    # SQLite stores any length; PostgreSQL refuses, and the file would fail with a database
+    # error naming no field. Either the importer refuses the value, naming its field, or it fits.
+    long_folder = "/".join(["f" * 60] * 9)  # a path longer than the import key and translation key columns
+    files = {
+        "long-image.md": ("image", "---\ntitle: Long image\nimage: https://example.com/" + "a" * 600 + ".png\n---\nBody.\n"),
+        "long-id.md": ("id", f"---\ntitle: Long id\nid: {'i' * 600}\n---\nBody.\n"),
+        "long-lang.md": ("lang", "---\ntitle: Long language\nlang: en-" + "-".join(["abcdefgh"] * 5) + "\n---\nBody.\n"),
+        f"{long_folder}/deep.md": ("path", "---\ntitle: Deep path\n---\nBody.\n"),
+    }
+    for name, (_, text) in files.items():
+        write(name, text)
+    run = run_import(tmp_path)
+    columns = {field.name: field.max_length for field in Post._meta.get_fields() if getattr(field, "max_length", None)}
+    problems = []
+    for name, (field, _) in files.items():
+        entry = _entry(run, name)
+        if entry["status"] == FAILED:
+            if "database refused" in entry["message"] or field not in entry["message"]:
+                problems.append(f"{name}: failed without naming {field!r}: {entry['message']!r}")
+            continue
+        post = Post.objects.get(source_path=name)
+        problems += [
+            f"{name}: {column} is {len(getattr(post, column))} characters, over its {limit}"
+            for column, limit in columns.items()
+            if isinstance(getattr(post, column, None), str) and len(getattr(post, column)) > limit
+        ]
+    assert not problems, "\n".join(problems)

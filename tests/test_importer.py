@@ -875,3 +875,15 @@ def test_import_prune_text_report_names_the_unpublished(write, tmp_path, capsys)
     call_command("import_articles", str(tmp_path), "--prune")
 
     assert "pruned    gone.md → gone: its file is gone; unpublished" in capsys.readouterr().out
+
+
+def test_import_drops_nul_characters_that_postgresql_cannot_store(write, tmp_path, run_import):
+    write("authors.yml", 'ann:\n  name: "A\\0nn"\n  url: "https://x\\0.com"\n  title: "t\\0"\n  socials: {"g\\0": "h\\0"}\n')
+    write("a.md", '---\ntitle: "<scr\\0ipt>"\ntags: ["t\\0g"]\nauthors: [ann]\nextra: "e\\0x"\nimage: "/i\\0.png"\n---\nBody.\n')
+
+    run = run_import(tmp_path)
+
+    assert run.counts["created"] == 1, run.report
+    post = Post.objects.get()
+    assert (post.title, post.cover_image, post.extra_frontmatter) == ("<script>", "/i.png", {"extra": "ex"})
+    assert Author.objects.get().socials == {"g": "h"}

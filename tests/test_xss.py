@@ -93,7 +93,9 @@ HOOKS = """
 # Lists what in the page could run script, then activates it. The site's own
 # markup (its forms, the JSON-LD script, head links) is told apart by where it is.
 AUDIT = """
-(embedHosts) => {
+async (embedHosts) => {
+  // A moment for the page's own queued events (a details element's toggle, say) first.
+  await new Promise((resolve) => setTimeout(resolve, 0));
   const findings = [];
   const show = (element) => element.outerHTML.slice(0, 240);
   const add = (what, element) => findings.push(`${what}: ${show(element)}`);
@@ -185,9 +187,6 @@ AUDIT = """
   return result;
 }
 """
-
-SETTLE = "() => new Promise((resolve) => setTimeout(resolve, 0))"
-
 
 def _pwned(url):
     """A URL only a vector asks for: ``/pwned…`` on the site, or a ``pwned`` host.
@@ -284,7 +283,6 @@ class Watcher:
             # The DOM audit activates whatever a later event would have run, so the
             # parsed document is enough; waiting for every image would only cost time.
             tab.wait_for_load_state("domcontentloaded")
-            tab.evaluate(SETTLE)
             report = tab.evaluate(AUDIT, sorted(EMBED_HOSTS))
             if report["activated"]:
                 tab.wait_for_timeout(100)
@@ -302,7 +300,6 @@ class Watcher:
         self.pages += 1
         self.current[tab] = f"preview of {len(markup)} characters"
         tab.set_content(markup, wait_until="load")
-        tab.evaluate(SETTLE)
         report = tab.evaluate(AUDIT, sorted(EMBED_HOSTS))
         if report["activated"]:
             tab.wait_for_timeout(100)
