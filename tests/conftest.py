@@ -26,6 +26,18 @@ def fresh_cache(settings):
 
 
 @pytest.fixture
+def dead_cache(settings):
+    """Point the cache at a Redis that is not there (port 1), as when Redis goes down."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+
+
+@pytest.fixture
 def write(tmp_path):
     """write("name.md", text) creates a file under tmp_path (dedented, parent folders made)."""
 
