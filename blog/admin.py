@@ -512,7 +512,7 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("files"))
     def summary(self, run):
-        return ", ".join(f"{count} {import_status_word(status, count)}" for status, count in run.counts.items() if count) or "—"
+        return ", ".join(f"{count} {import_status_word(status, count)}" for status, count in run.ordered_counts.items() if count) or "—"
 
     @admin.display(description=_("result"))
     def result(self, run):
@@ -522,7 +522,7 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("report"))
     def report(self, run):
-        html = render_to_string("admin/blog/importrun/_report.html", {"counts": run.counts, "files": run.files, "dry_run": run.dry_run})
+        html = render_to_string("admin/blog/importrun/_report.html", {"counts": run.ordered_counts, "files": run.files, "dry_run": run.dry_run})
         # The admin turns newlines in a read-only value into <br>, which do not belong in a table.
         return mark_safe(" ".join(html.splitlines()))  # noqa: S308 - rendered by the template engine, escaped there
 

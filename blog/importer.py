@@ -35,8 +35,8 @@ from .slugs import make_slug
 
 logger = logging.getLogger(__name__)
 
-CREATED, UPDATED, UNCHANGED, CONFLICT, SKIPPED, FAILED = "created", "updated", "unchanged", "conflict", "skipped", "failed"
-STATUSES = (CREATED, UPDATED, UNCHANGED, CONFLICT, SKIPPED, FAILED)
+STATUSES = ImportRun.STATUSES
+CREATED, UPDATED, UNCHANGED, CONFLICT, SKIPPED, FAILED = STATUSES
 
 ARTICLE_EXTENSIONS = (".md", ".markdown", ".mdx")
 # Jekyll's folders of posts are articles even though their names start with "_".

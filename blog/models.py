@@ -379,6 +379,9 @@ def tag_for_name(name):
 class ImportRun(models.Model):
     """One run of the importer, from the command line or the admin, with its per-file report."""
 
+    # The importer's per-file statuses, in the order reports list them.
+    STATUSES = ("created", "updated", "unchanged", "conflict", "skipped", "failed")
+
     class Source(models.TextChoices):
         COMMAND = "command", _("command line")
         ADMIN = "admin", _("admin upload")
@@ -408,6 +411,12 @@ class ImportRun(models.Model):
     @property
     def failed(self):
         return bool(self.counts.get("failed"))
+
+    @property
+    def ordered_counts(self):
+        """The counts in report order: PostgreSQL's jsonb does not keep the order they were saved in."""
+        known = {status: self.counts.get(status, 0) for status in self.STATUSES}
+        return known | {status: count for status, count in self.counts.items() if status not in known}
 
 
 # History of posts (django-reversion, see blog.history). A post's version

@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from django.conf import global_settings
 from django.db import connection
 
 from blog.models import Post
@@ -54,7 +55,9 @@ def static_root(tmp_path_factory):
 
 
 @pytest.fixture
-def server_env(redis_url, static_root, db):
+def server_env(redis_url, static_root, db, settings):
+    # The servers check passwords with the real hashers, not the fast one the other tests use.
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
     if connection.vendor != "postgresql":
         _unavailable("the app servers share the test database, which needs PostgreSQL (DATABASE_URL=postgres://...)")
     settings = connection.settings_dict
@@ -128,7 +131,8 @@ def admin_edit_body(base, post, new_body):
     opener, jar = browser_session()
     login = read_form(opener, f"{base}/admin/login/", "login-form")
     login = [(k, v) for k, v in login if k not in ("username", "password")] + [("username", "editor"), ("password", "s3cret-pass!")]
-    post_form(opener, f"{base}/admin/login/?next=/admin/", login)
+    _, landed, _ = post_form(opener, f"{base}/admin/login/?next=/admin/", login)
+    assert "/admin/login/" not in landed, f"the editor could not log in on {base}"
     change_url = f"{base}/admin/blog/post/{post.pk}/change/"
     fields = [(name, new_body if name == "body" else value) for name, value in read_form(opener, change_url, "post_form")]
     assert ("body", new_body) in fields, "the change form has no body field"
