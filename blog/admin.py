@@ -522,7 +522,8 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("report"))
     def report(self, run):
-        html = render_to_string("admin/blog/importrun/_report.html", {"counts": run.ordered_counts, "files": run.files, "dry_run": run.dry_run})
+        context = {"counts": run.ordered_counts, "files": run.files, "dry_run": run.dry_run}
+        html = render_to_string("admin/blog/importrun/_report.html", context)
         # The admin turns newlines in a read-only value into <br>, which do not belong in a table.
         return mark_safe(" ".join(html.splitlines()))  # noqa: S308 - rendered by the template engine, escaped there
 
