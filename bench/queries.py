@@ -70,7 +70,8 @@ def main():
         os.environ.update(
             DJANGO_SETTINGS_MODULE="config.settings", DATABASE_URL=f"sqlite:///{workdir}/queries.sqlite3", DJANGO_DEBUG="0",
             DJANGO_SECRET_KEY="bench-queries-" + "x" * 50, DJANGO_ALLOWED_HOSTS="testserver", DJANGO_SECURE_SSL_REDIRECT="0",
-            DJANGO_SECURE_COOKIES="0", TINTA_PAGE_CACHE_SECONDS="0", DJANGO_STATIC_ROOT=f"{workdir}/static",
+            DJANGO_SECURE_COOKIES="0", TINTA_PAGE_CACHE_SECONDS="0", TINTA_DATA_CACHE_SECONDS="0",
+            DJANGO_STATIC_ROOT=f"{workdir}/static",
         )
         import django
 

@@ -181,20 +181,23 @@ def fill(posts):
                 )
         cursor.execute(f"ANALYZE bench_post_body, bench_body, {post_table}, {TaggedPost._meta.db_table}, {Tag._meta.db_table}")
         cursor.execute(f"""
-            INSERT INTO {document.db_table} (post_id, config, text, vector)
-            SELECT p.id, b.config::text, b.text,
-                   setweight(to_tsvector(b.config, coalesce(p.title, '')), 'A')
-                   || setweight(to_tsvector(b.config, coalesce(t.names, '')), 'B')
-                   || setweight(to_tsvector(b.config, coalesce(p.description, '')), 'C')
-                   || b.vector
-            FROM {post_table} p
-            JOIN bench_post_body m ON m.post_id = p.id
-            JOIN bench_body b ON b.language = m.language AND b.n = m.n
-            LEFT JOIN (
+            INSERT INTO {document.db_table} (post_id, config, text, vector, head, public_from)
+            SELECT h.id, h.config, h.text, h.head || h.body_vector, h.head, h.public_from
+            FROM (
+              SELECT p.id, b.config::text AS config, b.text, b.vector AS body_vector,
+                     CASE WHEN p.status = 'published' THEN p.publish_date END AS public_from,
+                     setweight(to_tsvector(b.config, coalesce(p.title, '')), 'A')
+                     || setweight(to_tsvector(b.config, coalesce(t.names, '')), 'B')
+                     || setweight(to_tsvector(b.config, coalesce(p.description, '')), 'C') AS head
+              FROM {post_table} p
+              JOIN bench_post_body m ON m.post_id = p.id
+              JOIN bench_body b ON b.language = m.language AND b.n = m.n
+              LEFT JOIN (
                 SELECT tp.{tagged_post} AS post_id, string_agg(tag.name, ' ' ORDER BY tp.id) AS names
                 FROM {TaggedPost._meta.db_table} tp JOIN {Tag._meta.db_table} tag ON tag.id = tp.tag_id
                 GROUP BY 1
-            ) t ON t.post_id = p.id
+              ) t ON t.post_id = p.id
+            ) h
         """)
     documents_done = time.perf_counter()
     with connection.schema_editor() as editor:

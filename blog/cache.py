@@ -2,9 +2,10 @@
 
 Every change to posts, tags, authors or their links (admin, import, merge,
 revert) replaces one *content version* in the shared cache, once its
-transaction commits (see blog.signals). Cached pages are stored under that
-version, so the next request on any app server misses and renders fresh
-pages: there is no list of keys to purge. A page is never kept past the next
+transaction commits (see blog.signals). A cached page carries the version it
+was rendered under, and one round trip reads the page and the current
+version together: a page from an older version is a miss on any app server,
+so there is no list of keys to purge. A page is never kept past the next
 scheduled publish, so scheduled posts appear on time.
 
 Requests that carry a session cookie (editors, staff) never read or fill the
@@ -18,17 +19,20 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Min
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.functional import cached_property
 from django.utils.http import http_date
 
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "tinta:content-version"
 NEXT_PUBLISH_KEY = "tinta:next-publish:{version}"
-PAGE_KEY = "tinta:page:{version}:{language}:{host}:{path}"
+PAGE_KEY = "tinta:page:{language}:{host}:{path}"
+DATA_KEY = "tinta:data:{name}"
 # What a shared cache (nginx, a CDN) may keep, and how long it may serve a
 # stale copy while it fetches a fresh one.
 SHARED_MAX_AGE = 60
@@ -58,6 +62,19 @@ def content_version():
     return version
 
 
+def read_current(key):
+    """``(version, value)``: the content version, and what ``key`` holds if it was
+    stored under that version (else None), in one round trip to the cache."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY) or content_version()
+    stored = found.get(key)
+    return version, (stored[1] if stored is not None and stored[0] == version else None)
+
+
+def store_current(key, version, value, timeout):
+    cache.set(key, (version, value), timeout)
+
+
 def seconds_until_next_publish(version):
     """Seconds until the next scheduled post becomes public, or None."""
     from .models import Post
@@ -72,6 +89,47 @@ def seconds_until_next_publish(version):
         stamp = upcoming.timestamp() if upcoming else 0
         cache.set(key, stamp, timeout=None if not stamp else max(1, int(stamp - now)) + 1)
     return max(1, int(stamp - now)) if stamp else None
+
+
+def cached_for_content(name, compute):
+    """``compute()``, kept in the cache until the content changes or the next scheduled post goes public.
+
+    For what is costly to work out and changes only with the content: the
+    number of posts behind a paginated list, a tag index's counts. ``name``
+    must say everything the value depends on besides the content itself.
+    TINTA_DATA_CACHE_SECONDS=0 turns it off; a cache outage computes.
+    """
+    timeout = getattr(settings, "TINTA_DATA_CACHE_SECONDS", 300)
+    if timeout <= 0:
+        return compute()
+    key = DATA_KEY.format(name=name)
+    try:
+        version, value = read_current(key)
+        if value is not None:
+            return value
+        lifetime = seconds_until_next_publish(version)
+    except Exception:  # noqa: BLE001 - work it out from the database when the cache is down
+        logger.exception("Data cache unavailable; computing %s", name)
+        return compute()
+    value = compute()
+    try:
+        store_current(key, version, value, min(timeout, lifetime) if lifetime else timeout)
+    except Exception:  # noqa: BLE001
+        logger.exception("Could not store %s in the data cache", name)
+    return value
+
+
+class ContentPaginator(Paginator):
+    """Counts once per content version (see :func:`cached_for_content`): the count
+    of a long list reads every row behind it, the page itself does not."""
+
+    def __init__(self, *args, count_name, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_name = count_name
+
+    @cached_property
+    def count(self):
+        return cached_for_content(f"count:{self.count_name}", lambda: Paginator.count.func(self))
 
 
 class PageCacheMiddleware:
@@ -90,12 +148,10 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True)
             return response
         try:
-            version = content_version()
-            key = PAGE_KEY.format(
-                version=version, language=getattr(request, "LANGUAGE_CODE", ""), host=request.get_host(),
-                path=request.get_full_path(),
-            )
-            cached = cache.get(key)
+            # Outside LocaleMiddleware (a hit skips it): the language it would pick.
+            language = translation.get_language_from_request(request)
+            key = PAGE_KEY.format(language=language, host=request.get_host(), path=request.get_full_path())
+            version, cached = read_current(key)
             if cached is not None:
                 cached["X-Cache"] = "HIT"
                 return cached
@@ -115,7 +171,7 @@ class PageCacheMiddleware:
             # nginx's own header, which it obeys before Cache-Control and never passes on.
             response["X-Accel-Expires"] = str(shared)
             try:
-                cache.set(key, response, timeout)
+                store_current(key, version, response, timeout)
             except Exception:  # noqa: BLE001
                 logger.exception("Could not store %s in the page cache", request.path)
             response["X-Cache"] = "MISS"

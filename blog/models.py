@@ -6,22 +6,46 @@ stores its Markdown source beside the sanitised HTML and plain-text excerpt
 rendered from it on save, so no page ever renders Markdown per request.
 """
 
+import functools
 import hashlib
 import json
+from urllib.parse import quote
 
 import reversion
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from .rendering import render
 from .slugs import make_slug
+
+_SLUG_MARKER = "tinta-slug-marker"
+
+
+@functools.lru_cache(maxsize=64)
+def _slug_url_around(name, script_prefix):
+    before, after = reverse(name, kwargs={"slug": _SLUG_MARKER}).split(_SLUG_MARKER)
+    return before, after
+
+
+def slug_url(name, slug):
+    """``reverse(name, kwargs={"slug": slug})``, without resolving the pattern again for every link.
+
+    The tag index and lists print thousands of links; reverse() costs tens of
+    microseconds each. The slug is quoted as reverse() quotes it; a slug
+    reverse() would refuse (empty, or with a "/") goes through reverse().
+    """
+    if not slug or "/" in slug:
+        return reverse(name, kwargs={"slug": slug})
+    before, after = _slug_url_around(name, get_script_prefix())
+    return before + quote(slug, safe=RFC3986_SUBDELIMS + "/~:@") + after
 
 
 class SlugHistoryMixin:
@@ -80,7 +104,7 @@ class Author(SlugHistoryMixin, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("blog:author", kwargs={"slug": self.slug})
+        return slug_url("blog:author", self.slug)
 
 
 class Tag(SlugHistoryMixin, TagBase):
@@ -102,7 +126,7 @@ class Tag(SlugHistoryMixin, TagBase):
         return f"{slug}-{i}" if i is not None else slug
 
     def get_absolute_url(self):
-        return reverse("blog:tag", kwargs={"slug": self.slug})
+        return slug_url("blog:tag", self.slug)
 
 
 class TaggedPost(TaggedItemBase):
@@ -120,6 +144,9 @@ def published_q(prefix=""):
     return models.Q(**{f"{prefix}status": Post.Status.PUBLISHED, f"{prefix}publish_date__lte": timezone.now()})
 
 
+LIST_DEFERRED_FIELDS = ("body", "body_html", "toc", "extra_frontmatter", "import_hash", "source_hash", "source_path", "source_root")
+
+
 class PostQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_q())
@@ -133,6 +160,11 @@ class PostQuerySet(models.QuerySet):
     def with_related(self):
         """Everything a list of posts shows, in a fixed number of queries."""
         return self.prefetch_related("tags", models.Prefetch("post_authors", PostAuthor.objects.select_related("author")))
+
+    def summaries(self):
+        """:meth:`with_related` without the columns a list never shows (the Markdown, the
+        rendered body, the table of contents), which are most of a post's bytes."""
+        return self.with_related().defer(*LIST_DEFERRED_FIELDS)
 
 
 class Post(SlugHistoryMixin, models.Model):
@@ -222,7 +254,7 @@ class Post(SlugHistoryMixin, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("blog:post", kwargs={"slug": self.slug})
+        return slug_url("blog:post", self.slug)
 
     redirect_kind = "post"
 
@@ -328,6 +360,14 @@ class PostSearchDocument(models.Model):
     config = models.CharField(max_length=40, help_text=_("PostgreSQL text-search configuration of the post's language."))
     text = models.TextField(help_text=_("The body as plain text, for result snippets."))
     vector = SearchVectorField()
+    # Title, tags and description only: small enough to stay in the row, so ranking
+    # thousands of matches does not read every body's vector (see blog.search).
+    head = SearchVectorField(null=True)
+    # The post's publish date while it is published, else empty, so a search
+    # filters and sorts its matches without reading the posts. Kept in step by
+    # index_post and, whatever writes the post, by a trigger on blog_post
+    # (migration 0005).
+    public_from = models.DateTimeField(null=True)
 
     class Meta:
         required_db_vendor = "postgresql"

@@ -14,13 +14,15 @@ highlighted in escaped HTML.
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connection
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, F, FloatField, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
+from .cache import cached_for_content
 from .models import Post, PostSearchDocument, TaggedPost
 
 MAX_QUERY_LENGTH = 200
@@ -66,21 +68,25 @@ def index_post(post):
     config = search_config(post.language)
     tags = " ".join(post.tags.values_list("name", flat=True))
     text = " ".join(strip_tags(post.body_html).split())
-    vector = (
+    head = (
         SearchVector(Value(post.title), weight="A", config=config)
         + SearchVector(Value(tags), weight="B", config=config)
         + SearchVector(Value(post.description), weight="C", config=config)
-        + SearchVector(Value(text), weight="D", config=config)
     )
-    PostSearchDocument.objects.update_or_create(post=post, defaults={"config": config, "text": text, "vector": vector})
+    vector = head + SearchVector(Value(text), weight="D", config=config)
+    public_from = post.publish_date if post.status == Post.Status.PUBLISHED else None
+    PostSearchDocument.objects.update_or_create(
+        post=post, defaults={"config": config, "text": text, "vector": vector, "head": head, "public_from": public_from}
+    )
 
 
 def search(posts, text):
-    """The posts among ``posts`` that match ``text``, best first (a queryset)."""
+    """The posts among ``posts`` that match ``text``, best first: a queryset, or
+    on PostgreSQL a :class:`RankedMatches` that pages like one."""
     text = clean_query(text)
     if not text:
         return posts.none()
-    return _postgresql_search(posts, text) if is_postgresql() else _portable_search(posts, text)
+    return RankedMatches(posts, text) if is_postgresql() else _portable_search(posts, text)
 
 
 def results(page_of_posts, text):
@@ -95,21 +101,73 @@ def results(page_of_posts, text):
     return [Result(post, _highlight(post.title, terms), _highlight(_snippet(post, terms), terms)) for post in page_of_posts]
 
 
-def _postgresql_search(posts, text):
-    config = F("search_document__config")
-    query = SearchQuery(text, config=config, search_type="websearch")
-    options = {"config": config, "start_sel": _START, "stop_sel": _STOP}
-    return (
-        posts.filter(search_document__vector=query)
-        .annotate(
-            rank=SearchRank(F("search_document__vector"), query),
+def configs_in_use():
+    """The text-search configurations the search documents use, a handful at most."""
+    return cached_for_content(
+        "search-configs", lambda: sorted(PostSearchDocument.objects.values_list("config", flat=True).distinct())
+    )
+
+
+class RankedMatches:
+    """The posts matching a query on PostgreSQL, best first, read a page at a time.
+
+    Matching, filtering and ranking read the search documents alone: the
+    query is spelled out once per configuration in use, as a constant, so
+    PostgreSQL finds the matches through the GIN index; they are ranked by
+    their ``head`` (title, tags, description) and then by date, and only the
+    posts of the page asked for are read, through ``posts`` (so never a post
+    ``posts`` leaves out). Sliced and counted like a queryset, for Paginator.
+    """
+
+    model = Post
+
+    def __init__(self, posts, text):
+        self.posts, self.text, self.lookups = posts, text, ()
+        configs = configs_in_use()
+        queries = {config: SearchQuery(text, config=config, search_type="websearch") for config in configs}
+        matches = Q(pk__in=[])
+        for config, query in queries.items():
+            matches |= Q(config=config, vector=query)
+        rank = Case(
+            *(When(config=config, then=SearchRank(Coalesce(F("head"), Value("", output_field=SearchVectorField())), query))
+              for config, query in queries.items()),
+            default=Value(0.0), output_field=FloatField(),
+        )
+        self.documents = (
+            PostSearchDocument.objects.filter(matches, public_from__lte=timezone.now())
+            .annotate(rank=rank).order_by("-rank", "-public_from", "-post_id")
+        )
+
+    def prefetch_related(self, *lookups):
+        self.lookups += lookups
+        return self
+
+    def count(self):
+        return self.documents.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        ids = list(self.documents.values_list("post_id", flat=True)[index])
+        if not ids:
+            return []
+        row_config = F("search_document__config")
+        query = SearchQuery(self.text, config=row_config, search_type="websearch")
+        options = {"config": row_config, "start_sel": _START, "stop_sel": _STOP}
+        found = self.posts.filter(pk__in=ids).prefetch_related(*self.lookups).annotate(
             title_headline=SearchHeadline("title", query, highlight_all=True, **options),
             snippet_headline=SearchHeadline(
                 "search_document__text", query, max_words=35, min_words=15, max_fragments=2, fragment_delimiter=" … ", **options
             ),
         )
-        .order_by("-rank", "-publish_date", "-id")
-    )
+        by_id = {post.pk: post for post in found}
+        return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def _terms(text):

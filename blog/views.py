@@ -5,19 +5,26 @@ shows a draft or scheduled post, and only to staff. Templates get everything
 they show from here, prefetched, so no template queries.
 """
 
-from django.db.models import Count
-from django.db.models.functions import Substr, Upper
+import hashlib
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.db.models.functions import Upper
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import get_script_prefix
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import search as post_search
+from .cache import ContentPaginator, cached_for_content
 from .metadata import post_jsonld
-from .models import Author, Post, Tag, published_q
+from .models import Author, Post, Tag, published_q, slug_url
 
 PAGE_SIZE = 10
+TAGS_PAGE_SIZE = 200
 RELATED_POSTS = 5
+RELATED_CANDIDATES = 50
 TOC_MIN_HEADINGS = 3
 
 
@@ -37,12 +44,42 @@ class RedirectOldSlugMixin:
             return redirect(moved, permanent=True)
 
 
-class PostListView(ListView):
+class CachedCountMixin:
+    """A ListView whose paginator counts through the data cache, under :meth:`count_name`."""
+
+    paginator_class = ContentPaginator
+
+    def count_name(self):
+        raise NotImplementedError
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return super().get_paginator(queryset, per_page, orphans, allow_empty_first_page, count_name=self.count_name(), **kwargs)
+
+
+class PostListView(CachedCountMixin, ListView):
     template_name = "blog/post_list.html"
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        return Post.objects.published().with_related()
+        return Post.objects.published().summaries()
+
+    def count_name(self):
+        return "home"
+
+
+def related_candidates(published, tags):
+    """The posts related posts are picked from: the RELATED_CANDIDATES newest of each tag.
+
+    Ranking every post that shares a tag by how many it shares would read
+    all of a popular tag's posts for every page view; the newest few of each
+    tag are where related reading is, and they cost the same at any size.
+    """
+    newest = [
+        Post.objects.filter(pk__in=published.filter(tags=tag).order_by("-publish_date", "-id").values("pk")[:RELATED_CANDIDATES])
+        .order_by().values_list("pk", flat=True)
+        for tag in tags
+    ]
+    return list(newest[0].union(*newest[1:]))  # one query, a few ids
 
 
 class PostDetailView(RedirectOldSlugMixin, DetailView):
@@ -66,12 +103,14 @@ class PostDetailView(RedirectOldSlugMixin, DetailView):
         published = Post.objects.published()
         tags = sorted(post.tags.all(), key=lambda tag: tag.name.lower())
         order = ("publish_date", "id")
-        older = published.filter(publish_date__lt=post.publish_date) | published.filter(publish_date=post.publish_date, id__lt=post.id)
-        newer = published.filter(publish_date__gt=post.publish_date) | published.filter(publish_date=post.publish_date, id__gt=post.id)
+        when, pk = post.publish_date, post.pk
+        # The plain bound on publish_date lets the index walk from this post and stop at the first row.
+        older = published.filter(Q(publish_date__lt=when) | Q(publish_date=when, id__lt=pk), publish_date__lte=when)
+        newer = published.filter(Q(publish_date__gt=when) | Q(publish_date=when, id__gt=pk), publish_date__gte=when)
         links = ("slug", "title", "language")
         related = (
-            published.filter(tags__in=tags).exclude(pk=post.pk).annotate(shared_tags=Count("tags"))
-            .order_by("-shared_tags", "-publish_date", "-id").only(*links)[:RELATED_POSTS]
+            published.filter(pk__in=related_candidates(published, tags), tags__in=tags).exclude(pk=pk)
+            .annotate(shared_tags=Count("tags")).order_by("-shared_tags", "-publish_date", "-id").only(*links)[:RELATED_POSTS]
             if tags else []
         )
         translations = (
@@ -90,15 +129,44 @@ class PostDetailView(RedirectOldSlugMixin, DetailView):
         )
 
 
-class TagIndexView(ListView):
-    template_name = "blog/tag_list.html"
+@dataclass(frozen=True)
+class TagEntry:
+    """A tag as the tag index shows it."""
 
-    def get_queryset(self):
+    name: str
+    url: str
+    post_count: int
+
+    @property
+    def initial(self):
+        return self.name[:1].upper()
+
+    def get_absolute_url(self):
+        return self.url
+
+
+def tag_index_entries(alphabetical):
+    """Every tag with public posts and their number, most used or A–Z first.
+
+    Counting 5,000 tags' posts reads every tag link, so the list is worked
+    out once per content version and kept as plain rows.
+    """
+
+    def compute():
         tags = Tag.objects.annotate(post_count=Count("tagged_posts", filter=published_q("tagged_posts__content_object__")))
         tags = tags.filter(post_count__gt=0)
-        if self.alphabetical:
-            return tags.annotate(initial=Upper(Substr("name", 1, 1))).order_by(Upper("name"), "name")
-        return tags.order_by("-post_count", "name")
+        tags = tags.order_by(Upper("name"), "name") if alphabetical else tags.order_by("-post_count", "name")
+        return [TagEntry(name, slug_url("blog:tag", slug), count) for name, slug, count in tags.values_list("name", "slug", "post_count")]
+
+    return cached_for_content(f"tag-index:{'az' if alphabetical else 'used'}:{get_script_prefix()}", compute)
+
+
+class TagIndexView(ListView):
+    template_name = "blog/tag_list.html"
+    paginate_by = TAGS_PAGE_SIZE
+
+    def get_queryset(self):
+        return tag_index_entries(self.alphabetical)
 
     @property
     def alphabetical(self):
@@ -108,14 +176,17 @@ class TagIndexView(ListView):
         return super().get_context_data(alphabetical=self.alphabetical, **kwargs)
 
 
-class TagDetailView(RedirectOldSlugMixin, ListView):
+class TagDetailView(RedirectOldSlugMixin, CachedCountMixin, ListView):
     model = Tag
     template_name = "blog/tag_detail.html"
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return Post.objects.published().tagged(self.tag).with_related()
+        return Post.objects.published().tagged(self.tag).summaries()
+
+    def count_name(self):
+        return f"tag:{self.tag.pk}"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -129,22 +200,28 @@ class AuthorIndexView(ListView):
         return authors.filter(post_count__gt=0).order_by("name")
 
 
-class AuthorDetailView(RedirectOldSlugMixin, ListView):
+class AuthorDetailView(RedirectOldSlugMixin, CachedCountMixin, ListView):
     model = Author
     template_name = "blog/author_detail.html"
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return Post.objects.published().by_author(self.author).with_related()
+        return Post.objects.published().by_author(self.author).summaries()
+
+    def count_name(self):
+        return f"author:{self.author.pk}"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-class SearchView(ListView):
+class SearchView(CachedCountMixin, ListView):
     template_name = "blog/search.html"
     paginate_by = PAGE_SIZE
+
+    def count_name(self):
+        return "search:" + hashlib.sha256(self.query.encode()).hexdigest()
 
     def get_queryset(self):
         self.query = post_search.clean_query(self.request.GET.get("q", ""))

@@ -61,11 +61,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # A cached page is served from here, with the headers the middleware
+    # below gave it when it was rendered (CSP, Content-Language, Vary).
+    "blog.cache.PageCacheMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "blog.cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -131,7 +133,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "blog.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             # Fail fast when Redis is down: pages are then served from the database.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
@@ -142,6 +144,9 @@ else:
 # How long a rendered page may stay in the cache (a new content version or the
 # next scheduled publish ends it sooner).
 TINTA_PAGE_CACHE_SECONDS = int(os.environ.get("TINTA_PAGE_CACHE_SECONDS", "300"))
+# How long counts behind lists (posts on a tag page, the tag index) may be
+# cached under the content version, page cache or not (`0` turns it off).
+TINTA_DATA_CACHE_SECONDS = int(os.environ.get("TINTA_DATA_CACHE_SECONDS", "300"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

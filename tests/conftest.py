@@ -14,9 +14,10 @@ from django.core.management.base import CommandError
 
 @pytest.fixture(autouse=True)
 def fresh_cache(settings):
-    """Each test starts with an empty cache and, unless it turns it on, no page cache:
+    """Each test starts with an empty cache and, unless it turns them on, no page or data cache:
     tests run inside transactions whose commit hooks (the content version) never fire."""
     settings.TINTA_PAGE_CACHE_SECONDS = 0
+    settings.TINTA_DATA_CACHE_SECONDS = 0
     # Tests make many users; hashing their passwords properly is slow on purpose.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()

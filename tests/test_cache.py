@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.utils import timezone
 
 from blog.cache import SHARED_MAX_AGE
@@ -120,3 +121,51 @@ def test_cache_outage_serves_pages_from_the_database(client, dead_cache):
 
     assert response.status_code == 200
     assert "Still served" in response.text
+
+
+def test_a_hit_is_one_round_trip_to_the_cache_and_keeps_the_rendered_headers(client, monkeypatch):
+    make_post("Counted")
+    first = client.get("/", HTTP_ACCEPT_LANGUAGE="es")
+    calls, depth = [], []
+
+    def counted(name, original):
+        def call(*args, **kwargs):
+            if not depth:  # the local cache's get_many calls get; Redis sends one MGET
+                calls.append(name)
+            depth.append(name)
+            try:
+                return original(*args, **kwargs)
+            finally:
+                depth.pop()
+        return call
+
+    for name in ("get", "get_many", "set", "add", "delete"):
+        monkeypatch.setattr(cache, name, counted(name, getattr(cache, name)))
+
+    hit = client.get("/", HTTP_ACCEPT_LANGUAGE="es")
+
+    assert hit["X-Cache"] == "HIT" and calls == ["get_many"]
+    for header in ("Content-Security-Policy", "Content-Language", "Vary", "X-Frame-Options", "ETag"):
+        assert hit[header] == first[header], header
+    assert hit["Content-Language"] == "es" and "Accept-Language" in hit["Vary"]
+
+
+def test_each_language_is_its_own_cached_page(client):
+    make_post("Bilingual")
+
+    spanish = client.get("/", HTTP_ACCEPT_LANGUAGE="es")
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    by_cookie = client.get("/", HTTP_ACCEPT_LANGUAGE="en", HTTP_COOKIE="django_language=es")
+
+    assert (spanish["X-Cache"], english["X-Cache"], by_cookie["X-Cache"]) == ("MISS", "MISS", "HIT")
+    assert spanish["Content-Language"] == by_cookie["Content-Language"] == "es" and english["Content-Language"] == "en"
+
+
+def test_redis_backend_builds_one_client_per_connection_pool():
+    from blog.redis_cache import RedisCache
+
+    backend = RedisCache("redis://127.0.0.1:1/0", {})
+    client = backend._cache.get_client("some-key")
+
+    assert backend._cache.get_client("other-key", write=True) is client
+    assert client.connection_pool is backend._cache._get_connection_pool(write=False)

@@ -66,4 +66,4 @@ def test_later_pages_use_the_same_number_of_queries_as_the_first(client):
 def test_post_page_query_budget(client):
     slug = seed(5)
 
-    assert queries(client, f"/posts/{slug}/") == 7  # post, tags, authors, previous, next, related, translations
+    assert queries(client, f"/posts/{slug}/") == 8  # post, tags, authors, previous, next, related candidates, related, translations

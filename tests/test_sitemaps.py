@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from blog import sitemaps
 from factories import make_draft, make_post, make_scheduled
@@ -52,3 +54,30 @@ def test_sitemap_index_splits_sections_into_pages(client, monkeypatch):
     ]
     assert len([url for url in urls if "/posts/" in url]) == 7
     assert client.get("/sitemap-posts.xml?p=4").status_code == 404
+
+
+def test_sitemap_index_gives_each_section_its_latest_change(client):
+    old = make_post("Old", tags=["Kept"], authors=["Ann"])
+    make_post("Only a tag", tags=["Other"])
+    make_draft("Draft changed last", tags=["Kept"], authors=["Ann"])
+    newest = {"posts": max(post.updated_at for post in sitemaps.PostSitemap().items()), "tags": None, "authors": old.updated_at}
+    newest["tags"] = newest["posts"]
+
+    index = client.get("/sitemap.xml").text
+
+    for section, when in newest.items():
+        entry = re.search(rf"<loc>http://testserver/sitemap-{section}.xml</loc>\s*<lastmod>(.*?)</lastmod>", index)
+        assert entry and entry.group(1) == when.isoformat(), section
+
+
+def test_sitemap_index_counts_and_dates_once_per_content_version(client, settings):
+    settings.TINTA_DATA_CACHE_SECONDS = 300
+    make_post("Public", tags=["Shown"], authors=["Ann"])
+    client.get("/sitemap.xml")
+
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get("/sitemap.xml")
+
+    assert again.status_code == 200
+    assert all(f"sitemap-{section}.xml" in again.text for section in ("posts", "tags", "authors"))
+    assert len(captured) == 0

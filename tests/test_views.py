@@ -8,7 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from blog import views
 from blog.models import Post
+from blog.views import TAGS_PAGE_SIZE
 from factories import make_author, make_draft, make_post, make_scheduled, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +110,19 @@ def test_tag_index_counts_published_posts_most_used_first_and_a_to_z(db, client)
     assert re.search(r"<h2[^>]*>A</h2>", az) and re.search(r"<h2[^>]*>Z</h2>", az)
 
 
+def test_tag_index_pages_through_many_tags_in_both_orders(db, client):
+    make_post(tags=["Everywhere"])
+    make_post(tags=["Everywhere", *(f"Tag {number:03}" for number in range(TAGS_PAGE_SIZE))])
+
+    first, second = client.get("/tags/").text, client.get("/tags/?page=2").text
+    az_second = client.get("/tags/?sort=az&page=2").text
+
+    assert "Everywhere" in first and "Tag 198" in first and "Tag 199" not in first
+    assert "Tag 199" in second and 'href="/tags/?page=2"' in first
+    assert "Tag 199" in az_second and 'href="/tags/?sort=az"' in az_second
+    assert client.get("/tags/?page=3").status_code == 404
+
+
 def test_tag_page_shows_description_and_its_posts(db, client):
     tag = make_tag("Django", description="The web framework for perfectionists.")
     make_post("Tagged one", tags=[tag])
@@ -175,6 +190,23 @@ def test_post_page_previous_next_and_related_by_shared_tags_then_recency(db, cli
     assert response.context["related_posts"] == [two_shared, one_shared_recent, older]
     assert newer not in response.context["related_posts"]
     assert "Draft sharing all" not in response.text and "Scheduled sharing all" not in response.text
+
+
+def test_related_posts_come_from_the_newest_of_each_tag(db, client, monkeypatch):
+    monkeypatch.setattr(views, "RELATED_CANDIDATES", 2)
+    post = make_post("Reading", days_ago=5, tags=["a", "b"])
+    old_sharing_both = make_post("Old, shares both", days_ago=30, tags=["a", "b"])
+    newest_a = [make_post(f"New a {number}", days_ago=number, tags=["a"]) for number in (1, 2)]
+    newest_b = [make_post(f"New b {number}", days_ago=number, tags=["b"]) for number in (3, 4)]
+
+    related = client.get(post.get_absolute_url()).context["related_posts"]
+
+    assert old_sharing_both not in related
+    assert related == [newest_a[0], newest_a[1], newest_b[0], newest_b[1]]
+
+    at_the_same_time = make_post("Same minute", publish_date=post.publish_date, tags=["z"])
+    context = client.get(post.get_absolute_url()).context
+    assert (context["next_post"] if at_the_same_time.pk > post.pk else context["previous_post"]) == at_the_same_time
 
 
 def test_post_page_links_translations_with_hreflang(db, client, write, tmp_path, run_import):
