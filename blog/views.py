@@ -100,8 +100,25 @@ class PostDetailView(RedirectOldSlugMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         post = self.object
-        published = Post.objects.published()
         tags = sorted(post.tags.all(), key=lambda tag: tag.name.lower())
+        return super().get_context_data(
+            tags=tags,
+            **post_neighbours(post, tags),
+            toc=post.toc if len([h for h in post.toc if h["level"] > 1]) >= TOC_MIN_HEADINGS else [],
+            jsonld=post_jsonld(post, tags, self.request),
+            **kwargs,
+        )
+
+
+def post_neighbours(post, tags):
+    """The posts a post's page links to: previous, next, related, translations.
+
+    Five queries that change only with the content, so worked out once per
+    content version (:func:`blog.cache.cached_for_content`).
+    """
+
+    def compute():
+        published = Post.objects.published()
         order = ("publish_date", "id")
         when, pk = post.publish_date, post.pk
         # The plain bound on publish_date lets the index walk from this post and stop at the first row.
@@ -114,19 +131,20 @@ class PostDetailView(RedirectOldSlugMixin, DetailView):
             if tags else []
         )
         translations = (
-            published.filter(translation_key=post.translation_key).exclude(pk=post.pk).order_by("language").only(*links)
+            published.filter(translation_key=post.translation_key).exclude(pk=pk).order_by("language").only(*links)
             if post.translation_key else []
         )
-        return super().get_context_data(
-            tags=tags,
-            previous_post=older.order_by(*(f"-{field}" for field in order)).only(*links).first(),
-            next_post=newer.order_by(*order).only(*links).first(),
-            related_posts=list(related),
-            translations=list(translations),
-            toc=post.toc if len([h for h in post.toc if h["level"] > 1]) >= TOC_MIN_HEADINGS else [],
-            jsonld=post_jsonld(post, tags, self.request),
-            **kwargs,
-        )
+        return {
+            "previous_post": older.order_by(*(f"-{field}" for field in order)).only(*links).first(),
+            "next_post": newer.order_by(*order).only(*links).first(),
+            "related_posts": list(related),
+            "translations": list(translations),
+        }
+
+    # The key names the post's own date and tags: a draft's page (staff only) must not
+    # wait for a commit to see them, and the neighbours depend on nothing else of it.
+    tag_ids = ",".join(str(tag.pk) for tag in tags)
+    return cached_for_content(f"neighbours:{post.pk}:{post.publish_date.isoformat()}:{post.translation_key}:{tag_ids}", compute)
 
 
 @dataclass(frozen=True)

@@ -101,3 +101,21 @@ def test_turned_off_it_counts_every_time(client, settings):
     make_post("Only")
 
     assert len(count_queries(client, "/")[0]) == len(count_queries(client, "/")[0]) == 1
+
+
+def test_post_page_neighbours_are_worked_out_once_per_content_version(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        older = make_post("Older", days_ago=3, tags=["Shared"])
+        post = make_post("Reading", days_ago=2, tags=["Shared"])
+    client.get(post.get_absolute_url())
+
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(post.get_absolute_url())
+    assert len(captured) == 3  # the post, its tags, its authors
+    assert again.context["previous_post"] == older and again.context["related_posts"] == [older]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        newer = make_post("Newer", days_ago=1, tags=["Shared"])
+
+    later = client.get(post.get_absolute_url()).context
+    assert later["next_post"] == newer and later["related_posts"] == [newer, older]
