@@ -12,6 +12,7 @@ called by ``Post.save()`` and the importer alike.
 import html
 import logging
 import re
+import secrets
 import threading
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -21,6 +22,7 @@ import bleach
 import markdown
 from bleach.html5lib_shim import Filter
 from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from .slugs import make_slug
@@ -113,6 +115,96 @@ class _DocusaurusExtension(Extension):
         md.preprocessors.register(_DocusaurusPreprocessor(md), "docusaurus_admonitions", 28)
 
 
+# --- Highlighted code -------------------------------------------------------
+#
+# Half of what bleach parses in a typical article is Pygments' <span>s, and
+# html5lib reads them a character at a time. A block of exactly the shape
+# Pygments writes (_HIGHLIGHTED: only div, pre, span and code, class
+# attributes, text with its markup escaped) is safe by construction and comes
+# out of bleach as it went in, but for the tabindex _ArticleFilter gives <pre>.
+# So each such block is set aside before the raw HTML is put back, a
+# placeholder <div> stands in its place while bleach reads the rest, and the
+# block goes back in its sanitised form. It goes back only where its
+# placeholder came out of bleach whole, alone in its <div>, inside nothing but
+# plain block containers: there html5lib builds the same elements from the
+# block as it would inside the document (a <div> start tag is handled the same
+# for both; an unclosed <b> or an open <table> around it would show in the
+# placeholder's ancestors). Anything else, and the whole body goes through
+# bleach with the blocks in it, as before. tests/test_rendering.py checks that
+# both ways give the same HTML.
+
+_CODE_CLASS = r"[A-Za-z0-9_ .#+-]*"
+# Text without markup: no "<", ">" or bare "&", no character html5lib reports
+# or replaces (controls, CR, surrogates, noncharacters), and only the
+# entities Pygments writes. Possessive, so a long block is matched in one pass.
+_CODE_TEXT = (
+    r"(?:[\t\n\x20-\x25\x27-\x3b\x3d\x3f-\x7e\xa0-\ud7ff\ue000-\ufdcf\ufdf0-\ufffd\U00010000-\U0010ffff]++"
+    r"|&(?:amp|lt|gt|quot|#39);)*+"
+)
+_HIGHLIGHTED = re.compile(
+    rf'<div class="{_CODE_CLASS}"><pre><span></span><code>{_CODE_TEXT}'
+    rf'(?:<span class="{_CODE_CLASS}">{_CODE_TEXT}</span>{_CODE_TEXT})*+</code></pre></div>'
+)
+_ASTRAL_NONCHARACTER = re.compile("[" + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(1, 17)) + "]")
+# Where a set-aside block may go back: the containers Markdown puts code blocks in.
+_CODE_CONTAINERS = {"div", "li", "ul", "ol", "blockquote", "details", "section", "aside", "dd", "dl", "figure"}
+_PLACEHOLDER_PREFIX = "tintacode"
+
+
+class _SetAsideHighlighted(Postprocessor):
+    """Swaps each highlighted block in Markdown's stash of raw HTML for a placeholder <div>.
+
+    Runs just before the stash is put back into the document (raw_html, 30).
+    The placeholders carry a random nonce, so an article cannot forge one.
+    """
+
+    name = "tinta_set_aside_highlighted"
+
+    def start(self):
+        self.blocks = {}  # placeholder text -> the block
+        self.prefix = f"{_PLACEHOLDER_PREFIX}{secrets.token_hex(8)}n"
+
+    def run(self, text):
+        stash = self.md.htmlStash.rawHtmlBlocks
+        for index, block in enumerate(stash):
+            if (
+                isinstance(block, str) and _HIGHLIGHTED.fullmatch(block) and not _ASTRAL_NONCHARACTER.search(block)
+                and not _TEXT_CLASSES.intersection(" ".join(_CLASS_ATTRIBUTE.findall(block)).split())
+            ):
+                key = f"{self.prefix}{len(self.blocks)}x"
+                self.blocks[key] = block
+                stash[index] = f"<div>{key}</div>"
+        return text
+
+
+class _SetAsideExtension(Extension):
+    def extendMarkdown(self, md):
+        md.postprocessors.register(_SetAsideHighlighted(md), _SetAsideHighlighted.name, 31)
+
+
+def _restore(raw_html, blocks):
+    """``raw_html`` as Markdown wrote it, the set-aside blocks back in their places."""
+    if not blocks:
+        return raw_html
+    return _PLACEHOLDER.sub(lambda match: blocks.get(match[1], match[0]), raw_html)
+
+
+_PLACEHOLDER = re.compile(rf"<div>({_PLACEHOLDER_PREFIX}[0-9a-f]+n[0-9]+x)</div>")
+
+
+def _sanitised_block(block):
+    # What bleach makes of a block of _HIGHLIGHTED's shape: _ArticleFilter's tabindex.
+    return block.replace("<pre>", '<pre tabindex="0">', 1)
+
+
+def _block_text(block):
+    return html.unescape(_TAG.sub("", block))
+
+
+_TAG = re.compile(r"<[^>]*>")
+_CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
+
+
 # --- Markdown -----------------------------------------------------------------
 
 
@@ -125,7 +217,7 @@ def _build_markdown():
         extensions=[
             "tables", "footnotes", "toc", "admonition", "md_in_html", "attr_list",
             "pymdownx.superfences", "pymdownx.highlight", "pymdownx.tasklist", "pymdownx.tilde",
-            "pymdownx.blocks.admonition", _DocusaurusExtension(),
+            "pymdownx.blocks.admonition", _DocusaurusExtension(), _SetAsideExtension(),
         ],
         extension_configs={
             # Alignment as an attribute: bleach removes every style attribute.
@@ -164,9 +256,12 @@ def _flatten_toc(tokens):
 
 
 def _markdown_to_html(text):
+    """(HTML with each highlighted code block set aside as a placeholder, table of contents, the blocks set aside)."""
     _markdown.reset()
+    set_aside = _markdown.postprocessors[_SetAsideHighlighted.name]
+    set_aside.start()
     body = _markdown.convert(text)
-    return body, list(_flatten_toc(_markdown.toc_tokens))
+    return body, list(_flatten_toc(_markdown.toc_tokens)), set_aside.blocks
 
 
 # --- Sanitising ---------------------------------------------------------------
@@ -327,14 +422,63 @@ _LABEL_ENDS = {
 }
 
 
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS | DROPPED_WITH_CONTENT,
-    attributes=_allow_attribute,
-    protocols={"http", "https", "mailto"},
-    strip=True,
-    strip_comments=True,
-    filters=[_ArticleFilter],
-)
+class _PlaceholderWatch(Filter):
+    """Passes every token on unchanged, noting where each set-aside block's placeholder came out.
+
+    ``found`` is reset by :func:`_sanitise` (under the rendering lock) before each use.
+    """
+
+    prefix = _PLACEHOLDER_PREFIX
+    found = []  # (text, names of the elements it is inside, outermost first)
+
+    def __iter__(self):
+        open_tags = []
+        for token in super().__iter__():
+            kind = token["type"]
+            if kind == "StartTag":
+                open_tags.append(token["name"])
+            elif kind == "EndTag":
+                if open_tags and open_tags[-1] == token["name"]:
+                    open_tags.pop()
+                else:
+                    open_tags.append("unbalanced")  # never expected; refuses every placeholder after it
+            elif kind in ("Characters", "SpaceCharacters") and self.prefix in token["data"]:
+                self.found.append((token["data"], tuple(open_tags)))
+            yield token
+
+
+_CLEANER_OPTIONS = {
+    "tags": ALLOWED_TAGS | DROPPED_WITH_CONTENT,
+    "attributes": _allow_attribute,
+    "protocols": {"http", "https", "mailto"},
+    "strip": True,
+    "strip_comments": True,
+}
+_cleaner = bleach.Cleaner(**_CLEANER_OPTIONS, filters=[_ArticleFilter])
+# The same, watching where placeholders land; the watch changes no token.
+_watching_cleaner = bleach.Cleaner(**_CLEANER_OPTIONS, filters=[_ArticleFilter, _PlaceholderWatch])
+
+
+def _sanitise(raw_html, blocks):
+    """(bleach's HTML for the body ``raw_html`` with the set-aside ``blocks`` in their places, its text)."""
+    if not blocks:
+        body_html = _cleaner.clean(raw_html)
+        return body_html, _collect(body_html)
+    _PlaceholderWatch.prefix = next(iter(blocks)).rsplit("n", 1)[0]
+    _PlaceholderWatch.found = []
+    cleaned = _watching_cleaner.clean(raw_html)
+    placed = {
+        text for text, inside in _PlaceholderWatch.found
+        if text in blocks and inside[-1:] == ("div",) and _CODE_CONTAINERS.issuperset(inside[:-1])
+    }
+    if len(placed) == len(blocks) and len(_PlaceholderWatch.found) == len(blocks) and all(
+        cleaned.count(f"<div>{key}</div>") == 1 for key in blocks
+    ):
+        # (An article's own text shaped like a placeholder, without this run's nonce, stays as it is.)
+        body_html = _PLACEHOLDER.sub(lambda match: _sanitised_block(blocks[match[1]]) if match[1] in blocks else match[0], cleaned)
+        return body_html, _collect(cleaned, blocks)
+    body_html = _cleaner.clean(_restore(raw_html, blocks))
+    return body_html, _collect(body_html)
 
 
 # --- Excerpt ------------------------------------------------------------------
@@ -349,13 +493,20 @@ _VOID_TAGS = {"br", "hr", "img", "input", "source", "track", "wbr", "col"}
 _NOISE_CLASSES = {"footnote", "footnote-ref", "footnote-backref", "toc", "headerlink"}
 # Text, but not the prose an excerpt is made of.
 _NON_PROSE_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "pre", "table", "figcaption", "summary"}
+# Classes that change how text is read: a code block carrying one is never set aside.
+_TEXT_CLASSES = _NOISE_CLASSES | {"admonition-title"}
 
 
 class _TextCollector(HTMLParser):
-    """Reads sanitised HTML into plain text, keeping paragraphs apart from headings and code."""
+    """Reads sanitised HTML into plain text, keeping paragraphs apart from headings and code.
 
-    def __init__(self):
+    A set-aside code block's placeholder (alone in its <div>) is read as the
+    block itself would be: a <pre> holding its text.
+    """
+
+    def __init__(self, blocks=None):
         super().__init__(convert_charrefs=True)
+        self.blocks = blocks or {}
         self.text, self.prose, self.paragraphs = [], [], []
         self._open = []  # (tag, "noise" | "non-prose" | None)
         self._paragraph = None
@@ -383,6 +534,11 @@ class _TextCollector(HTMLParser):
             self._paragraph = None
 
     def handle_data(self, data):
+        if data in self.blocks:
+            self.handle_starttag("pre", [])
+            self.handle_data(_block_text(self.blocks[data]))
+            self.handle_endtag("pre")
+            return
         kinds = {kind for _, kind in self._open}
         if "noise" in kinds:
             return
@@ -405,8 +561,8 @@ def _collapse(text):
     return " ".join(text.split())
 
 
-def _collect(fragment):
-    collector = _TextCollector()
+def _collect(fragment, blocks=None):
+    collector = _TextCollector(blocks)
     collector.feed(fragment)
     collector.close()
     return collector
@@ -445,10 +601,10 @@ def _automatic_excerpt(collected):
     return shorten(text)
 
 
-def _excerpt(raw_html, collected):
+def _excerpt(raw_html, blocks, collected):
     marker = _TRUNCATE.search(raw_html)
     if marker:
-        before = _collapse("".join(_collect(_cleaner.clean(raw_html[: marker.start()])).text))
+        before = _collapse("".join(_collect(_cleaner.clean(_restore(raw_html[: marker.start()], blocks))).text))
         if before:
             return before
     return _automatic_excerpt(collected)
@@ -480,10 +636,9 @@ def render(text: str) -> Rendered:
         return Rendered(html="", excerpt="", toc=[])
     try:
         with _lock:
-            raw_html, toc = _markdown_to_html(text)
-            body_html = _cleaner.clean(raw_html)
-            collected = _collect(body_html)
-            excerpt = _excerpt(raw_html, collected)
+            raw_html, toc, blocks = _markdown_to_html(text)
+            body_html, collected = _sanitise(raw_html, blocks)
+            excerpt = _excerpt(raw_html, blocks, collected)
     except Exception:
         # A body that trips an extension (say, nesting deep enough to exhaust
         # the recursion limit) must still save; it is shown as escaped text.

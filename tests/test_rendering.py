@@ -4,7 +4,9 @@ import re
 import textwrap
 from html.parser import HTMLParser
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 
 from blog import rendering
 from blog.rendering import Rendered, convert_docusaurus_admonitions, render, render_markdown, shorten
@@ -622,3 +624,92 @@ def test_render_scrolling_blocks_are_reachable_by_keyboard(markdown):
 
 def test_render_drops_author_tabindex():
     assert "tabindex" not in render_markdown('<p tabindex="5">text</p>')
+
+
+# --- Highlighted code set aside from bleach ------------------------------------------
+#
+# render() keeps Pygments' blocks out of bleach's parse and puts them back in their
+# sanitised form (see "Highlighted code" in blog/rendering.py). These check that it
+# gives exactly what bleach gives with the blocks left in, wherever a block lands.
+
+
+def render_through_bleach_alone(text, monkeypatch):
+    """render() with nothing set aside: the whole body goes through bleach."""
+    with monkeypatch.context() as patched:
+        patched.setattr(rendering._SetAsideHighlighted, "run", lambda self, text: text)
+        return render(text)
+
+
+CODE = "```python\nx = '<b>' & \"q\"  # ünïcode \u00a0 tab\t\n```\n"
+SET_ASIDE_CASES = {
+    "top level": CODE,
+    "two blocks and prose": "Intro *text*.\n\n" + CODE + "\nMiddle.\n\n```js\nlet y = `<i>`;\n```\n",
+    "in a list item": "- item\n\n    ```bash\n    echo \"$HOME\" > /dev/null\n    ```\n",
+    "in an admonition": ":::note[Title]\n\n" + CODE + "\n:::\n",
+    "in a footnote": "Text.[^1]\n\n[^1]: Note.\n\n    ```python\n    x = 1\n    ```\n",
+    "in a quote": "> quoted\n>\n> ```sql\n> SELECT 1;\n> ```\n",
+    "after an unclosed bold": "<b>open\n\n" + CODE,
+    "after an unclosed paragraph and link": '<p><a href="https://example.com">open\n\n' + CODE,
+    "inside a raw table": "<table><tr>\n\n" + CODE + "\n</tr></table>\n",
+    "inside a raw script": "<script>\n\n" + CODE + "\n</script>\n",
+    "inside an attribute": '<div title="\n\n' + CODE + '\n">x</div>\n',
+    "inside a textarea": "<textarea>\n\n" + CODE + "\n</textarea>\n",
+    "before the truncate marker": CODE + "\n<!-- truncate -->\n\nAfter.\n",
+    "indented code": "Para.\n\n    plain <code> & stuff\n\nAfter.\n",
+    "unknown language": "```nosuchlang\n<x> & y\n```\n",
+    "a forged placeholder": "<div>tintacode0123456789abcdefn0x</div>\n\n" + CODE,
+    "a task list around code": "- [ ] task\n\n    ```python\n    x = 1\n    ```\n- [x] done\n",
+    "code in a details block": "<details markdown=\"1\"><summary>More</summary>\n\n" + CODE + "\n</details>\n",
+}
+
+
+@pytest.mark.parametrize("text", SET_ASIDE_CASES.values(), ids=SET_ASIDE_CASES.keys())
+def test_render_with_code_set_aside_gives_what_bleach_gives(text, monkeypatch):
+    assert render(text) == render_through_bleach_alone(text, monkeypatch)
+
+
+def test_render_sets_plain_highlighted_blocks_aside(monkeypatch):
+    put_back = []
+    original = rendering._sanitised_block
+    monkeypatch.setattr(rendering, "_sanitised_block", lambda block: put_back.append(block) or original(block))
+
+    html = render("Intro.\n\n" + CODE + "\n- item\n\n    ```bash\n    ls\n    ```\n").html
+
+    assert len(put_back) == 2
+    assert html.count('<pre tabindex="0">') == 2
+
+
+def test_render_does_not_put_a_block_back_where_bleach_would_build_other_elements(monkeypatch):
+    put_back = []
+    monkeypatch.setattr(rendering, "_sanitised_block", lambda block: put_back.append(block) or block)
+
+    render(SET_ASIDE_CASES["after an unclosed bold"])
+
+    assert put_back == []
+
+
+def test_render_forged_placeholder_stays_text():
+    html = render(SET_ASIDE_CASES["a forged placeholder"]).html
+
+    assert "<div>tintacode0123456789abcdefn0x</div>" in html
+    assert html.count("<pre") == 1
+
+
+_AROUND = ["", "<b>", "</b>", "<p>", "<table>", "<tr>", "<td>", "<a href='x'>", "</div>", "<div>", '<div markdown="1">',
+           "<ul><li>", "- ", "> ", "1. ", ":::note", ":::", "<!--", "-->", "<select>", "<pre>", "<span>", "<i>", "\n"]
+
+
+@hypothesis.settings(max_examples=150, derandomize=True, database=None, deadline=None)
+@hypothesis.given(
+    before=st.lists(st.sampled_from(_AROUND), max_size=4).map("".join),
+    after=st.lists(st.sampled_from(_AROUND), max_size=4).map("".join),
+    language=st.sampled_from(["python", "html", "js", "yaml", "", "text", "nope"]),
+    code=st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=80),
+)
+def test_render_with_code_set_aside_gives_what_bleach_gives_whatever_surrounds_it(before, after, language, code):
+    text = f"{before}\n\n```{language}\n{code.replace('`', '')}\n```\n\n{after}\n"
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(rendering._SetAsideHighlighted, "run", lambda self, text: text)
+        expected = render(text)
+
+    assert render(text) == expected
