@@ -1,5 +1,15 @@
 """Keeping derived state in step with posts, tags and authors: the PostgreSQL
-search documents, and the content version that keys the page cache."""
+search documents, and the content version that keys the page cache.
+
+One save in the admin reindexes its post and bumps the content version at
+once. A writer of many posts (the importer) runs inside :func:`held`: there
+the receivers only note which posts changed; the writer reindexes them with
+:meth:`Held.reindex` (once each, in the transaction that wrote them) and the
+content version is bumped once, when the block ends, instead of once per row.
+"""
+
+import contextvars
+from contextlib import contextmanager
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -11,9 +21,53 @@ from .search import index_post, is_postgresql
 READER_VISIBLE = (Post, Tag, Author, PostAuthor, TaggedPost, SlugRedirect)
 
 
+class Held:
+    """What changed inside :func:`held`: posts to reindex, and whether readers could see a change."""
+
+    def __init__(self):
+        self.post_ids = set()
+        self.changed = False
+
+    def post_changed(self, *post_ids):
+        self.post_ids.update(post_ids)
+        self.changed = True
+
+    def reindex(self):
+        """Refresh the search document of each post noted so far, once, and forget them."""
+        if self.post_ids and is_postgresql():
+            for post in Post.objects.filter(pk__in=self.post_ids):
+                index_post(post)
+        self.post_ids.clear()
+
+
+_held = contextvars.ContextVar("tinta_signals_held", default=None)
+
+
+@contextmanager
+def held():
+    """Note changes instead of acting on each; bump the content version once at the end.
+
+    The bump goes through :func:`blog.cache.content_changed`, so it waits for
+    the commit of a transaction still open then (and is dropped with a
+    rollback, as in an import's dry run).
+    """
+    state = Held()
+    token = _held.set(state)
+    try:
+        yield state
+    finally:
+        _held.reset(token)
+        if state.changed:
+            content_changed()
+
+
 @receiver(post_save, sender=Post)
 def index_saved_post(sender, instance, raw=False, **kwargs):
-    if not raw:
+    if raw:
+        return
+    if (state := _held.get()) is not None:
+        state.post_changed(instance.pk)
+    else:
         index_post(instance)
 
 
@@ -21,18 +75,29 @@ def index_saved_post(sender, instance, raw=False, **kwargs):
 def index_retagged_post(sender, instance, action, reverse, pk_set, **kwargs):
     if action not in ("post_add", "post_remove", "post_clear"):
         return
+    state = _held.get()
     if isinstance(instance, Post):
-        index_post(instance)
+        if state is not None:
+            state.post_changed(instance.pk)
+        else:
+            index_post(instance)
     elif pk_set:
-        for post in Post.objects.filter(pk__in=pk_set):
-            index_post(post)
+        if state is not None:
+            state.post_changed(*pk_set)
+        else:
+            for post in Post.objects.filter(pk__in=pk_set):
+                index_post(post)
 
 
 @receiver(post_save, sender=Tag)
 def index_posts_of_renamed_tag(sender, instance, created, raw=False, **kwargs):
     if not created and not raw and is_postgresql():
-        for post in Post.objects.filter(tags=instance):
-            index_post(post)
+        posts = Post.objects.filter(tags=instance)
+        if (state := _held.get()) is not None:
+            state.post_changed(*posts.values_list("pk", flat=True))
+        else:
+            for post in posts:
+                index_post(post)
 
 
 @receiver(post_delete, sender=Post)
@@ -42,7 +107,11 @@ def delete_search_document(sender, instance, **kwargs):
 
 
 def bump_content_version(sender, raw=False, **kwargs):
-    if not raw:
+    if raw:
+        return
+    if (state := _held.get()) is not None:
+        state.changed = True
+    else:
         content_changed()
 
 

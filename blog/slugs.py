@@ -7,6 +7,7 @@ gives a Unicode slug instead of an empty one). Tags, authors and posts all
 call :func:`make_slug`; nothing else in the project slugifies.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -53,6 +54,7 @@ def fold_latin(text):
     return "".join(out).translate(_LATIN_LETTERS)
 
 
+@functools.lru_cache(maxsize=4096)  # an import asks for the same tags' and authors' slugs thousands of times
 def make_slug(text, max_length=200):
     """Return the slug for ``text``: lowercase, hyphenated, possibly empty."""
     text = fold_latin(str(text))

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from blog import history, importer
 from blog.models import Author, Post, Tag
 
 pytestmark = pytest.mark.django_db
@@ -711,14 +712,14 @@ def test_import_over_50_files_shows_progress_on_a_terminal(write, tmp_path):
 def test_import_unexpected_error_fails_that_file_only(write, tmp_path, run_import, monkeypatch):
     write("a.md", POST.format(title="A"))
     write("b.md", POST.format(title="B"))
-    original = Post.save
+    original = Post.fingerprint
 
-    def save(self, *args, **kwargs):
+    def fingerprint(self, *args, **kwargs):
         if self.title == "A":
             raise RuntimeError("boom")
-        original(self, *args, **kwargs)
+        return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(Post, "save", save)
+    monkeypatch.setattr(Post, "fingerprint", fingerprint)
 
     run = run_import(tmp_path)
 
@@ -770,17 +771,18 @@ def test_import_reads_pelican_and_hugo_files(write, tmp_path, run_import):
     assert [a.name for a in Post.objects.get(title="Pelican post").ordered_authors] == ["Alexis"]
 
 
-def test_import_commits_each_file_on_its_own(write, tmp_path, monkeypatch):
+def test_import_interrupted_keeps_the_batches_already_written(write, tmp_path, monkeypatch):
     write("a.md", POST.format(title="A"))
     write("b.md", POST.format(title="B"))
-    original = Post.save
+    monkeypatch.setattr(importer, "BATCH_SIZE", 1)
+    original = history.record_new
 
-    def save(self, *args, **kwargs):
-        if self.title == "B":
-            raise KeyboardInterrupt  # the operator presses Ctrl-C during the second file
-        original(self, *args, **kwargs)
+    def record_new(entries, user=None):
+        if entries[0][0].title == "B":
+            raise KeyboardInterrupt  # the operator presses Ctrl-C while the second batch is written
+        original(entries, user=user)
 
-    monkeypatch.setattr(Post, "save", save)
+    monkeypatch.setattr(history, "record_new", record_new)
 
     with pytest.raises(KeyboardInterrupt):
         call_command("import_articles", str(tmp_path), stdout=StringIO())
