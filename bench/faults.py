@@ -113,7 +113,8 @@ def main():
         if corpus.exists():
             manage(env, "import_articles", str(corpus), "--format", "json")
         listing = "from blog.models import Post; print(' '.join(Post.objects.published().values_list('slug', flat=True)[:40]))"
-        slugs = manage(env, "shell", "-c", listing).stdout.split()
+        # -v 0: Django 5.2's shell otherwise prints "N objects imported automatically" first.
+        slugs = manage(env, "shell", "-v", "0", "-c", listing).stdout.split()
         script = Path(workdir) / "mix.lua"
         script.write_text(LUA % (", ".join(f'"{p}"' for p in PAGES), ", ".join(f'"/posts/{s}/"' for s in slugs)))
 

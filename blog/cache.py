@@ -40,6 +40,20 @@ STALE_WHILE_REVALIDATE = 30
 UNCACHED_PREFIXES = ("/admin/", "/i18n/", "/healthz")
 
 
+# While Redis is down every request fails the same way; one traceback every
+# OUTAGE_LOG_SECONDS per process says so without flooding the log.
+OUTAGE_LOG_SECONDS = 30
+_last_outage_logged = None
+
+
+def log_outage(message, *args):
+    global _last_outage_logged
+    now = time.monotonic()
+    if _last_outage_logged is None or now - _last_outage_logged >= OUTAGE_LOG_SECONDS:
+        _last_outage_logged = now
+        logger.exception(message + " (cache errors in the next %ss are not logged)", *args, OUTAGE_LOG_SECONDS)
+
+
 def content_changed():
     """Call after any change readers could see; takes effect at commit."""
     transaction.on_commit(_new_version)
@@ -109,13 +123,13 @@ def cached_for_content(name, compute):
             return value
         lifetime = seconds_until_next_publish(version)
     except Exception:  # noqa: BLE001 - work it out from the database when the cache is down
-        logger.exception("Data cache unavailable; computing %s", name)
+        log_outage("Data cache unavailable; computing %s", name)
         return compute()
     value = compute()
     try:
         store_current(key, version, value, min(timeout, lifetime) if lifetime else timeout)
     except Exception:  # noqa: BLE001
-        logger.exception("Could not store %s in the data cache", name)
+        log_outage("Could not store %s in the data cache", name)
     return value
 
 
@@ -157,7 +171,7 @@ class PageCacheMiddleware:
                 return cached
             lifetime = seconds_until_next_publish(version)
         except Exception:  # noqa: BLE001 - serve from the database when the cache is down
-            logger.exception("Page cache unavailable; rendering %s without it", request.path)
+            log_outage("Page cache unavailable; rendering %s without it", request.path)
             return self.get_response(request)
         response = self.get_response(request)
         if self._cacheable_response(response):
@@ -173,7 +187,7 @@ class PageCacheMiddleware:
             try:
                 store_current(key, version, response, timeout)
             except Exception:  # noqa: BLE001
-                logger.exception("Could not store %s in the page cache", request.path)
+                log_outage("Could not store %s in the page cache", request.path)
             response["X-Cache"] = "MISS"
         return response
 

@@ -7,6 +7,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -61,18 +62,24 @@ def wait_until_up(url, timeout=30):
 @contextlib.contextmanager
 def gunicorn(env, port, workers=2):
     """A gunicorn app server on 127.0.0.1:port with the project's config file."""
+    # The log goes to a file: a pipe nobody reads fills up, and then every worker
+    # blocks writing its next log line (as when Redis is down and each request logs).
+    log = tempfile.TemporaryFile(mode="w+")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.conf.py"],
         cwd=ROOT, env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers), "GUNICORN_ACCESS_LOG": ""},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.DEVNULL, stderr=log, text=True,
     )
     try:
         wait_until_up(f"http://127.0.0.1:{port}/healthz")
         yield f"http://127.0.0.1:{port}"
     except TimeoutError:
         process.terminate()
-        raise RuntimeError(f"gunicorn on port {port} did not start: {process.communicate(timeout=10)[1][-3000:]}")
+        process.wait(timeout=10)
+        log.seek(0)
+        raise RuntimeError(f"gunicorn on port {port} did not start: {log.read()[-3000:]}")
     finally:
+        log.close()
         if process.poll() is None:
             process.terminate()
             try:

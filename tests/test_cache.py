@@ -169,3 +169,17 @@ def test_redis_backend_builds_one_client_per_connection_pool():
 
     assert backend._cache.get_client("other-key", write=True) is client
     assert client.connection_pool is backend._cache._get_connection_pool(write=False)
+
+
+def test_an_outage_is_logged_once_not_on_every_request(client, dead_cache, caplog, monkeypatch):
+    from blog import cache as page_cache
+
+    monkeypatch.setattr(page_cache, "_last_outage_logged", None)
+    make_post("Still served")
+
+    with caplog.at_level("ERROR", logger="blog.cache"):
+        statuses = [client.get("/").status_code for _ in range(5)]
+
+    assert statuses == [200] * 5
+    outages = [record for record in caplog.records if "unavailable" in record.getMessage()]
+    assert len(outages) == 1 and outages[0].exc_info
