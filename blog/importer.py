@@ -539,8 +539,7 @@ class _Importer:
         )
         post.imported_at = self.now
         # What Post.save() stores beside the body, from the worker's rendering.
-        rendered = plan.rendered
-        post.body_html, post.excerpt, post.toc, post.word_count = rendered.html, rendered.excerpt, rendered.toc, rendered.word_count
+        post.apply_rendered(plan.rendered)
         post.version = 1
         return post
 

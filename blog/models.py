@@ -248,17 +248,19 @@ class Post(SlugHistoryMixin, models.Model):
         self.body = self.body.replace("\r\n", "\n")
         prerendered = getattr(self, "_prerendered", None)
         rendered = prerendered[1] if prerendered and prerendered[0] == self.body else render(self.body)
-        self.body_html = rendered.html
-        self.excerpt = rendered.excerpt
-        self.toc = rendered.toc
-        self.word_count = rendered.word_count
-        self.version += 1  # every writer (admin, import, revert, merge) saves through here
+        self.apply_rendered(rendered)
+        self.version += 1  # every writer (admin, revert, merge, an import's changed files) saves through here
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return slug_url("blog:post", self.slug)
 
     redirect_kind = "post"
+
+    def apply_rendered(self, rendered):
+        """Store what rendering the body gave: save() does it on every save; the
+        importer's bulk insert of new posts, which skips save(), calls it itself."""
+        self.body_html, self.excerpt, self.toc, self.word_count = rendered.html, rendered.excerpt, rendered.toc, rendered.word_count
 
     def use_rendered(self, rendered):
         """Let the next save() use ``rendered`` (made from the current body
