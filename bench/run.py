@@ -91,8 +91,9 @@ def load_note(peak):
     if peak <= CORES:
         return f"the machine was otherwise quiet (load average at most {peak:.1f} on {CORES} cores)"
     return (
-        f"other work shared the machine (load average up to {peak:.1f} on {CORES} cores), so the serving "
-        f"ratios in particular can be off by up to 2× either way; rows far from their limit are the reliable ones"
+        f"the load average peaked at {peak:.1f} on {CORES} cores — wrk and the servers under test count in it, so a "
+        f"serving run alone lifts it past {CORES}; other work at the same time would move the serving ratios most, so "
+        f"rows far from their limit are the reliable ones"
     )
 
 
