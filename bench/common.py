@@ -133,8 +133,11 @@ def targets_table(targets):
     return "\n".join(lines)
 
 
-def write_results(path, targets, details):
-    """For bench/run.py: the targets and the detail tables, as JSON."""
+def report(path, targets, details):
+    """Print a benchmark's detail tables and targets; for bench/run.py, also write them to ``path`` as JSON."""
+    print(details)
+    print()
+    print(targets_table(targets))
     if path:
         Path(path).write_text(json.dumps({"targets": [asdict(t) for t in targets], "details": details}, ensure_ascii=False))
 

@@ -41,11 +41,10 @@ from common import (  # noqa: E402
     Target,
     markdown_table,
     redis_url,
+    report,
     require_bench_venv,
-    targets_table,
     time_limit,
     timed,
-    write_results,
 )
 from generate import write_articles  # noqa: E402
 
@@ -237,10 +236,7 @@ def main():
         details += "\n\n" + markdown_table(
             ["articles", "import", "articles/s", "max RSS of the import process", "peak PSS of its process tree"], memory_rows
         )
-    print(details)
-    print()
-    print(targets_table(targets))
-    write_results(options.json, targets, details)
+    report(options.json, targets, details)
 
 
 if __name__ == "__main__":

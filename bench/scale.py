@@ -46,12 +46,11 @@ from common import (  # noqa: E402
     ms,
     postgres_url,
     redis_url,
+    report,
     require_bench_venv,
-    targets_table,
     time_limit,
     timed,
     wait_idle,
-    write_results,
     wrk,
 )
 
@@ -352,10 +351,7 @@ def main():
             "page", f"{small:,} posts", "p50", "p99", f"{big:,} posts", "p50", "p99", "p50 ratio",
         ], rows)
     )
-    print(details)
-    print()
-    print(targets_table(targets))
-    write_results(options.json, targets, details)
+    report(options.json, targets, details)
 
 
 if __name__ == "__main__":

@@ -43,11 +43,10 @@ from common import (  # noqa: E402
     ms,
     recreate_postgres,
     redis_url,
+    report,
     require_bench_venv,
-    targets_table,
     time_limit,
     wait_idle,
-    write_results,
     wrk,
 )
 from generate import metadata, write_articles  # noqa: E402
@@ -74,10 +73,10 @@ def import_both(envs, folder):
             out, err = process.communicate(timeout=3600)
             if process.returncode:
                 raise RuntimeError(f"import into {name} failed: {err[-3000:]}")
-            report = json.loads(out)
-            if report["counts"]["created"] != ARTICLES:
-                raise RuntimeError(f"import into {name}: {report['counts']}")
-            slugs = {entry["path"]: entry["slug"] for entry in report["files"]}
+            imported = json.loads(out)
+            if imported["counts"]["created"] != ARTICLES:
+                raise RuntimeError(f"import into {name}: {imported['counts']}")
+            slugs = {entry["path"]: entry["slug"] for entry in imported["files"]}
     finally:
         for process in processes.values():
             if process.poll() is None:
@@ -226,10 +225,7 @@ def main():
             details.append(text)
             targets += found
     details = "\n\n".join(details) + f"\n\nPages: {', '.join(f'{page} `{path}`' for page, path in paths.items())}."
-    print(details)
-    print()
-    print(targets_table(targets))
-    write_results(options.json, targets, details)
+    report(options.json, targets, details)
 
 
 if __name__ == "__main__":

@@ -34,9 +34,8 @@ class Held:
 
     def reindex(self):
         """Refresh the search document of each post noted so far, once, and forget them."""
-        if self.post_ids and is_postgresql():
-            for post in Post.objects.filter(pk__in=self.post_ids):
-                index_post(post)
+        if self.post_ids:
+            index_posts(self.post_ids)
         self.post_ids.clear()
 
 
@@ -61,43 +60,43 @@ def held():
             content_changed()
 
 
+def index_posts(post_ids):
+    """Refresh the search documents of these posts (PostgreSQL only)."""
+    if is_postgresql():
+        for post in Post.objects.filter(pk__in=post_ids):
+            index_post(post)
+
+
+def _posts_changed(post_ids, post=None):
+    """Reindex these posts now (``post`` itself when it is the one), or note them for the writer holding signals."""
+    if (state := _held.get()) is not None:
+        state.post_changed(*post_ids)
+    elif post is not None:
+        index_post(post)
+    else:
+        index_posts(post_ids)
+
+
 @receiver(post_save, sender=Post)
 def index_saved_post(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    if (state := _held.get()) is not None:
-        state.post_changed(instance.pk)
-    else:
-        index_post(instance)
+    if not raw:
+        _posts_changed([instance.pk], instance)
 
 
 @receiver(m2m_changed, sender=Post.tags.through)
 def index_retagged_post(sender, instance, action, reverse, pk_set, **kwargs):
     if action not in ("post_add", "post_remove", "post_clear"):
         return
-    state = _held.get()
     if isinstance(instance, Post):
-        if state is not None:
-            state.post_changed(instance.pk)
-        else:
-            index_post(instance)
+        _posts_changed([instance.pk], instance)
     elif pk_set:
-        if state is not None:
-            state.post_changed(*pk_set)
-        else:
-            for post in Post.objects.filter(pk__in=pk_set):
-                index_post(post)
+        _posts_changed(pk_set)
 
 
 @receiver(post_save, sender=Tag)
 def index_posts_of_renamed_tag(sender, instance, created, raw=False, **kwargs):
     if not created and not raw and is_postgresql():
-        posts = Post.objects.filter(tags=instance)
-        if (state := _held.get()) is not None:
-            state.post_changed(*posts.values_list("pk", flat=True))
-        else:
-            for post in posts:
-                index_post(post)
+        _posts_changed(Post.objects.filter(tags=instance).values_list("pk", flat=True))
 
 
 @receiver(post_delete, sender=Post)
